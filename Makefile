@@ -1,0 +1,17 @@
+# e-Mowaten — the two commands (see README.md). Both run as root on Debian 12 and install
+# what is missing first.
+.PHONY: run test lint help
+
+help:
+	@echo "make run   - set up everything, create the demo database 'emowaten', serve on http://localhost:8069"
+	@echo "make test  - set up everything, run lint, every Odoo test on a fresh database, and pytest tests/"
+	@echo "make lint  - ruff, pylint-odoo (mandatory checks), oca-checks-odoo-module, oca-checks-po"
+
+run:
+	@bash scripts/run.sh
+
+test:
+	@bash scripts/test.sh
+
+lint:
+	@bash scripts/lint

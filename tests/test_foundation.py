@@ -1,0 +1,159 @@
+"""The foundation's promises: Odoo is found or the user is told how to provide it, the
+pins live together, and the demo database serves the login page to every demo user."""
+
+import http.cookiejar
+import os
+import re
+import subprocess
+import time
+import urllib.request
+
+import pytest
+
+from .conftest import ROOT
+
+
+@pytest.fixture
+def bare_checkout(tmp_path):
+    """A copy of the checkout's scripts and requirements, without config/odoo-path."""
+    work = tmp_path / "checkout"
+    (work / "scripts").mkdir(parents=True)
+    (work / "config").mkdir()
+    for name in ("lib.sh", "test.sh", "run_tests.py", "lint"):
+        (work / "scripts" / name).write_bytes((ROOT / "scripts" / name).read_bytes())
+    for name in (
+        "requirements.txt",
+        "requirements-odoo-addons.txt",
+        "requirements-lint.txt",
+    ):
+        (work / name).write_bytes((ROOT / name).read_bytes())
+    return work
+
+
+def _run(checkout, tmp_path, **extra):
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("EMOWATEN_", "EMW_"))
+    }
+    env.update(
+        EMOWATEN_ETC=str(tmp_path / "etc"),
+        EMOWATEN_VENV=str(tmp_path / "no-venv"),
+        **extra,
+    )
+    start = time.monotonic()
+    proc = subprocess.run(
+        ["bash", str(checkout / "scripts" / "test.sh")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    return proc, time.monotonic() - start
+
+
+def test_without_odoo_the_test_command_fails_fast_and_explains(bare_checkout, tmp_path):
+    proc, seconds = _run(bare_checkout, tmp_path)
+    assert proc.returncode != 0
+    assert seconds < 60
+    assert "Odoo 19.0 was not found" in proc.stderr
+    assert "EMOWATEN_ODOO=/path/to/odoo-19.0 make test" in proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
+
+
+def test_a_wrong_odoo_path_is_refused_with_the_same_help(bare_checkout, tmp_path):
+    proc, _seconds = _run(bare_checkout, tmp_path, EMOWATEN_ODOO=str(tmp_path))
+    assert proc.returncode != 0
+    assert "is not an Odoo 19.0 source tree" in proc.stderr
+    assert "Odoo 19.0 was not found" in proc.stderr
+
+
+def test_a_stale_machine_wide_path_is_reported(bare_checkout, tmp_path):
+    (tmp_path / "etc").mkdir()
+    (tmp_path / "etc" / "odoo-path").write_text("/nonexistent/odoo\n")
+    proc, _seconds = _run(bare_checkout, tmp_path)
+    assert proc.returncode != 0
+    assert "ignoring" in proc.stderr and "/nonexistent/odoo" in proc.stderr
+
+
+def test_every_requirement_is_pinned():
+    for name in (
+        "requirements.txt",
+        "requirements-odoo-addons.txt",
+        "requirements-lint.txt",
+    ):
+        for raw in (ROOT / name).read_text().splitlines():
+            line = raw.split("#", 1)[0].strip()
+            if line:
+                assert re.match(r"^[A-Za-z0-9_.\-\[\],]+==[\w.]+$", line), (
+                    f"{name}: {raw}"
+                )
+
+
+def test_pyhanko_and_odoo_share_one_environment():
+    """The overridden pins (cryptography, pyOpenSSL, urllib3, requests) must let Odoo's
+    HTTP stack and pyhanko import side by side."""
+    code = (
+        "import odoo, odoo.http, urllib3.contrib.pyopenssl, requests, OpenSSL;"
+        "from pyhanko.sign import signers; import cryptography;"
+        "assert int(cryptography.__version__.split('.')[0]) >= 48"
+    )
+    py = os.environ.get("EMW_PY") or os.path.join(
+        os.environ["EMW_VENV"], "bin", "python"
+    )
+    env = dict(os.environ)
+    tree = os.environ.get("EMW_ODOO_TREE")
+    if tree:
+        env["PYTHONPATH"] = tree
+    proc = subprocess.run(
+        [py, "-c", code], capture_output=True, text=True, env=env, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+
+
+def _demo_users():
+    """The demo users table of the README: | login | password | role |."""
+    text = (ROOT / "README.md").read_text()
+    section = text.split("## Demo users", 1)[1].split("\n## ", 1)[0]
+    rows = []
+    for line in section.splitlines():
+        cells = [c.strip().strip("`") for c in line.strip().strip("|").split("|")]
+        if (
+            len(cells) >= 3
+            and cells[0]
+            and cells[0] not in ("login",)
+            and "---" not in cells[0]
+        ):
+            rows.append((cells[0], cells[1], cells[2]))
+    return rows
+
+
+def test_readme_lists_demo_users_of_every_role():
+    roles = " ".join(r for _l, _p, r in _demo_users()).lower()
+    for role in (
+        "agent",
+        "manager",
+        "correspondent",
+        "signatory",
+        "supervisor",
+        "admin",
+    ):
+        assert role in roles, f"no demo user for the role {role} in README"
+
+
+def test_login_page_is_served(demo_server):
+    status, body = demo_server.get("/web/login")
+    assert status == 200
+    assert b"login" in body
+
+
+@pytest.mark.parametrize("login,password,role", _demo_users())
+def test_demo_user_can_log_in(demo_server, login, password, role):
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    reply = demo_server.jsonrpc(
+        "/web/session/authenticate",
+        {"db": demo_server.db, "login": login, "password": password},
+        opener=opener,
+    )
+    assert "error" not in reply, reply
+    assert reply["result"]["uid"], f"{login} ({role}) could not log in"
