@@ -1,0 +1,1328 @@
+import base64
+import logging
+import secrets
+from collections import defaultdict
+from datetime import datetime, time, timedelta
+
+import pytz
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Domain
+from odoo.tools import email_split, format_date, html2plaintext
+
+from ..tools import arabic_normalize, text_similarity
+
+_logger = logging.getLogger(__name__)
+
+REQUEST_STATES = [
+    ("draft", "New"),
+    ("registered", "Registered"),
+    ("screening", "Screening"),
+    ("routed", "Routed"),
+    ("study", "Under Study"),
+    ("answer_drafted", "Answer Drafted"),
+    ("to_sign", "Awaiting Signature"),
+    ("answered", "Answered"),
+    ("closed", "Closed"),
+    ("inadmissible", "Inadmissible"),
+    ("withdrawn", "Withdrawn"),
+]
+# states in which the legal clock runs and escalations apply
+OPEN_STATES = (
+    "registered",
+    "screening",
+    "routed",
+    "study",
+    "answer_drafted",
+    "to_sign",
+)
+DONE_STATES = ("answered", "closed", "inadmissible", "withdrawn")
+CHANNELS = [
+    ("portal", "Web Portal"),
+    ("mobile", "Mobile Application"),
+    ("counter", "Office Counter"),
+    ("phone", "Telephone"),
+    ("post", "Postal Mail"),
+    ("email", "E-mail"),
+]
+# unambiguous alphabet for tracking codes read over the phone or typed from paper
+_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+DUPLICATE_THRESHOLD = 0.8
+
+
+def new_tracking_code():
+    """16 random characters (80 bits) in four groups, e.g. ``K7QM-9XD4-RTAP-Z3BW``."""
+    chars = "".join(secrets.choice(_CODE_ALPHABET) for _i in range(16))
+    return "-".join(chars[i : i + 4] for i in range(0, 16, 4))
+
+
+class EmowatenRequest(models.Model):
+    _name = "emowaten.request"
+    _description = "Citizen Request"
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _order = "id desc"
+    _mail_post_access = "read"
+    _primary_email = "partner_email"
+
+    # ------------------------------------------------------------------ fields
+    name = fields.Char(
+        string="Reference",
+        required=True,
+        readonly=True,
+        copy=False,
+        default=lambda self: self.env._("New"),
+        index="trigram",
+    )
+    access_token = fields.Char(index="btree_not_null")
+    tracking_code = fields.Char(
+        related="access_token", string="Tracking Code", readonly=True
+    )
+    office_id = fields.Many2one(
+        "emowaten.office",
+        string="Office",
+        required=True,
+        index=True,
+        tracking=True,
+        default=lambda self: self._default_office_id(),
+    )
+    body_id = fields.Many2one(
+        "emowaten.body", string="Competent Body", index="btree_not_null", tracking=True
+    )
+    parent_id = fields.Many2one(
+        "emowaten.request",
+        string="Parent File",
+        index="btree_not_null",
+        ondelete="cascade",
+    )
+    child_ids = fields.One2many("emowaten.request", "parent_id", string="Child Files")
+    child_count = fields.Integer(compute="_compute_child_count")
+    partner_id = fields.Many2one(
+        "res.partner", string="Citizen", index="btree_not_null", tracking=True
+    )
+    partner_cin = fields.Char(related="partner_id.emowaten_cin", string="CIN")
+    partner_phone = fields.Char(related="partner_id.phone", string="Phone")
+    partner_email = fields.Char(related="partner_id.email", string="E-mail")
+    type_id = fields.Many2one(
+        "emowaten.request.type",
+        string="Type",
+        required=True,
+        index=True,
+        tracking=True,
+        default=lambda self: self.env["emowaten.request.type"].search([], limit=1),
+    )
+    confidential = fields.Boolean(
+        related="type_id.confidential", store=True, index=True
+    )
+    channel = fields.Selection(
+        CHANNELS, required=True, default="counter", tracking=True
+    )
+    subject = fields.Char(required=True, tracking=True)
+    description = fields.Text()
+    subject_normalized = fields.Char(
+        compute="_compute_subject_normalized", store=True, index="trigram"
+    )
+    category_id = fields.Many2one(
+        "emowaten.request.category", string="Category", tracking=True
+    )
+    tag_ids = fields.Many2many("emowaten.request.tag", string="Tags")
+    state_id = fields.Many2one(
+        "res.country.state",
+        string="Governorate",
+        domain="[('country_id.code', '=', 'TN')]",
+    )
+    delegation_id = fields.Many2one(
+        "emowaten.delegation",
+        string="Delegation",
+        domain="[('state_id', '=?', state_id)]",
+    )
+    stage_id = fields.Many2one(
+        "emowaten.request.stage",
+        string="Stage",
+        index=True,
+        tracking=True,
+        copy=False,
+        group_expand="_read_group_stage_ids",
+        ondelete="restrict",
+    )
+    state = fields.Selection(
+        REQUEST_STATES,
+        default="draft",
+        required=True,
+        index=True,
+        tracking=True,
+        copy=False,
+    )
+    priority = fields.Selection([("0", "Normal"), ("1", "Urgent")], default="0")
+    color = fields.Integer()
+    user_id = fields.Many2one(
+        "res.users",
+        string="Assignee",
+        index="btree_not_null",
+        tracking=True,
+        domain=[("share", "=", False)],
+    )
+    correspondent_id = fields.Many2one(
+        "res.users", string="Correspondent", index="btree_not_null", tracking=True
+    )
+    registration_date = fields.Datetime(readonly=True, copy=False, index=True)
+    # deadline rules are frozen at registration: changing a type later must not move the
+    # legal deadlines of the requests already filed (nor recompute a million rows)
+    deadline_days = fields.Integer(readonly=True, copy=False)
+    deadline_unit = fields.Selection(
+        [("calendar", "Calendar days"), ("working", "Working days")],
+        readonly=True,
+        copy=False,
+    )
+    deadline_start_date = fields.Date(
+        readonly=True, copy=False, help="The day the legal clock starts."
+    )
+    deadline_event_ids = fields.One2many(
+        "emowaten.request.deadline.event",
+        "request_id",
+        string="Suspensions and Extensions",
+    )
+    date_deadline = fields.Date(
+        string="Due Date",
+        compute="_compute_date_deadline",
+        store=True,
+        tracking=True,
+        copy=False,
+    )
+    deadline_explanation = fields.Text(compute="_compute_deadline_explanation")
+    deadline_suspended = fields.Boolean(
+        compute="_compute_deadline_suspended", store=True, string="Clock Suspended"
+    )
+    implicit_refusal = fields.Boolean(readonly=True, copy=False, tracking=True)
+    implicit_refusal_date = fields.Date(readonly=True, copy=False)
+    escalation_level = fields.Integer(
+        readonly=True,
+        copy=False,
+        help="Sequence of the last escalation level already applied; a level is never "
+        "applied twice.",
+    )
+    custody_ids = fields.One2many(
+        "emowaten.request.custody", "request_id", string="Custody Log"
+    )
+    transfer_count = fields.Integer(readonly=True, copy=False)
+    transfer_alert = fields.Boolean(compute="_compute_transfer_alert")
+    answer_ids = fields.One2many("emowaten.answer", "request_id", string="Answers")
+    answer_count = fields.Integer(compute="_compute_answer_count")
+    inadmissibility_reason_id = fields.Many2one(
+        "emowaten.inadmissibility.reason",
+        string="Inadmissibility Reason",
+        tracking=True,
+    )
+    orientation_body_id = fields.Many2one(
+        "emowaten.body", string="Competent Body Named"
+    )
+    duplicate_of_id = fields.Many2one(
+        "emowaten.request", string="Repeats", index="btree_not_null", copy=False
+    )
+    duplicate_ids = fields.Many2many(
+        "emowaten.request", compute="_compute_duplicate_ids", string="Likely Duplicates"
+    )
+    duplicate_count = fields.Integer(compute="_compute_duplicate_ids")
+    rating = fields.Integer(
+        copy=False, aggregator="avg", help="Citizen satisfaction, 1 to 5."
+    )
+    rating_comment = fields.Text(copy=False)
+    rating_date = fields.Datetime(copy=False)
+    close_date = fields.Datetime(readonly=True, copy=False)
+    attachment_ids = fields.One2many(
+        "ir.attachment",
+        "res_id",
+        string="Attachments",
+        domain=[("res_model", "=", "emowaten.request")],
+    )
+
+    _name_office_uniq = models.UniqueIndex(
+        "(office_id, name) WHERE parent_id IS NULL AND state != 'draft'",
+        "This reference already exists in this office.",
+    )
+    _rating_range = models.Constraint(
+        "CHECK(rating IS NULL OR (rating >= 0 AND rating <= 5))",
+        "A rating goes from 1 to 5.",
+    )
+    # kanban of an office: open requests ordered by id, grouped by stage
+    _office_stage_idx = models.Index("(office_id, stage_id, id DESC)")
+    # escalation and implicit refusal crons scan open requests by due date only
+    _open_deadline_idx = models.Index(
+        "(date_deadline, escalation_level) WHERE state IN "
+        "('registered', 'screening', 'routed', 'study', 'answer_drafted', 'to_sign') "
+        "AND NOT COALESCE(deadline_suspended, FALSE)"
+    )
+    _name_idx = models.Index("(name)")
+
+    # ---------------------------------------------------------------- defaults
+    @api.model
+    def _default_office_id(self):
+        return self.env.user.emowaten_office_ids[:1]
+
+    # ---------------------------------------------------------------- computes
+    def _compute_access_url(self):
+        super()._compute_access_url()
+        for request in self:
+            request.access_url = f"/my/requests/{request.id}"
+
+    @api.depends("subject", "description")
+    def _compute_subject_normalized(self):
+        for request in self:
+            request.subject_normalized = arabic_normalize(request.subject)
+
+    def _compute_child_count(self):
+        counts = dict(
+            self._read_group(
+                [("parent_id", "in", self.ids)], ["parent_id"], ["__count"]
+            )
+        )
+        for request in self:
+            request.child_count = counts.get(request, 0)
+
+    def _compute_answer_count(self):
+        counts = dict(
+            self.env["emowaten.answer"]._read_group(
+                [("request_id", "in", self.ids)], ["request_id"], ["__count"]
+            )
+        )
+        for request in self:
+            request.answer_count = counts.get(request, 0)
+
+    @api.depends("transfer_count")
+    def _compute_transfer_alert(self):
+        for request in self:
+            request.transfer_alert = request.transfer_count >= 3
+
+    @api.depends("deadline_event_ids.kind", "deadline_event_ids.date_end")
+    def _compute_deadline_suspended(self):
+        for request in self:
+            request.deadline_suspended = any(
+                event.kind == "suspension" and not event.date_end
+                for event in request.deadline_event_ids
+            )
+
+    @api.depends(
+        "deadline_start_date",
+        "deadline_days",
+        "deadline_unit",
+        "office_id",
+        "deadline_event_ids.days",
+        "deadline_event_ids.kind",
+        "deadline_event_ids.date_end",
+    )
+    def _compute_date_deadline(self):
+        cache = {}
+        for request in self:
+            if not request.deadline_start_date or not request.deadline_days:
+                request.date_deadline = False
+                continue
+            total = request.deadline_days + sum(
+                event.days
+                for event in request.deadline_event_ids
+                if event.kind == "extension" or event.date_end
+            )
+            calendar = (
+                request.office_id.calendar_id
+                if request.deadline_unit == "working"
+                else None
+            )
+            key = (calendar.id if calendar else 0, request.deadline_start_date, total)
+            if key not in cache:
+                cache[key] = self._emowaten_add_days(
+                    request.deadline_start_date, total, calendar
+                )
+            request.date_deadline = cache[key]
+
+    @api.model
+    def _emowaten_add_days(self, start, days, calendar=None):
+        """The date ``days`` days after ``start`` (the start day itself not counted);
+        on ``calendar`` only working days count, public holidays excluded."""
+        if not calendar:
+            return start + timedelta(days=days)
+        tz = pytz.timezone(calendar.tz or "Africa/Tunis")
+        day_dt = tz.localize(datetime.combine(start + timedelta(days=1), time.min))
+        planned = calendar.plan_days(days, day_dt, compute_leaves=True)
+        if not planned:
+            return start + timedelta(days=days)
+        return planned.astimezone(tz).date()
+
+    @api.model
+    def _emowaten_count_days(self, date_from, date_to, calendar=None):
+        """Days of ``[date_from, date_to)`` that count on the legal clock."""
+        if date_to <= date_from:
+            return 0
+        if not calendar:
+            return (date_to - date_from).days
+        tz = pytz.timezone(calendar.tz or "Africa/Tunis")
+        data = calendar.get_work_duration_data(
+            tz.localize(datetime.combine(date_from, time.min)),
+            tz.localize(datetime.combine(date_to, time.min)),
+            compute_leaves=True,
+        )
+        return round(data["days"])
+
+    @api.depends_context("lang")
+    @api.depends(
+        "date_deadline",
+        "deadline_event_ids",
+        "deadline_start_date",
+        "registration_date",
+    )
+    def _compute_deadline_explanation(self):
+        for request in self:
+            request.deadline_explanation = request._emowaten_explain_deadline()
+
+    def _emowaten_explain_deadline(self):
+        self.ensure_one()
+        _ = self.env._
+        if not self.deadline_start_date:
+            return _("The legal deadline starts at registration.")
+        unit = (
+            _("working days (public holidays excluded)")
+            if self.deadline_unit == "working"
+            else _("calendar days")
+        )
+        start = format_date(self.env, self.deadline_start_date)
+        if (
+            self.registration_date
+            and self.deadline_start_date == self.registration_date.date()
+        ):
+            origin = _("the registration date")
+        else:
+            origin = _("the date the file was transferred")
+        parts = [
+            _(
+                "%(days)s %(unit)s from %(start)s, %(origin)s",
+                days=self.deadline_days,
+                unit=unit,
+                start=start,
+                origin=origin,
+            )
+        ]
+        for event in self.deadline_event_ids.sorted("date_start"):
+            if event.kind == "suspension":
+                if event.date_end:
+                    parts.append(
+                        _(
+                            "suspended %(days)s days (%(start)s to %(end)s): %(motive)s",
+                            days=event.days,
+                            start=format_date(self.env, event.date_start),
+                            end=format_date(self.env, event.date_end),
+                            motive=event.motive,
+                        )
+                    )
+                else:
+                    parts.append(
+                        _(
+                            "suspended since %(start)s: %(motive)s",
+                            start=format_date(self.env, event.date_start),
+                            motive=event.motive,
+                        )
+                    )
+            else:
+                parts.append(
+                    _(
+                        "extended %(days)s days: %(motive)s",
+                        days=event.days,
+                        motive=event.motive,
+                    )
+                )
+        text = "; ".join(parts)
+        if self.date_deadline:
+            text += " " + _(
+                "→ due on %(date)s.", date=format_date(self.env, self.date_deadline)
+            )
+        return text
+
+    @api.depends("partner_id", "subject", "description")
+    def _compute_duplicate_ids(self):
+        for request in self:
+            duplicates = request._emowaten_find_duplicates()
+            request.duplicate_ids = duplicates
+            request.duplicate_count = len(duplicates)
+
+    def _emowaten_find_duplicates(self, threshold=DUPLICATE_THRESHOLD):
+        """Earlier requests of the same citizen (same CIN) with a similar subject or text,
+        compared after Arabic normalisation (decree 93-982 art. 8)."""
+        self.ensure_one()
+        if not self.partner_id or not self.subject:
+            return self.browse()
+        domain = Domain("partner_id", "=", self.partner_id.id) & Domain(
+            "state", "!=", "draft"
+        )
+        if self.partner_id.emowaten_cin:
+            domain = Domain(
+                "partner_id.emowaten_cin", "=", self.partner_id.emowaten_cin
+            ) & Domain("state", "!=", "draft")
+        if self._origin.id:
+            domain &= Domain("id", "!=", self._origin.id)
+        domain &= Domain("parent_id", "=", False)
+        candidates = self.search(domain, limit=200, order="id desc")
+        own_text = f"{self.subject} {self.description or ''}"
+        return candidates.filtered(
+            lambda other: (
+                text_similarity(self.subject, other.subject) >= threshold
+                or text_similarity(
+                    own_text, f"{other.subject} {other.description or ''}"
+                )
+                >= threshold
+            )
+        )
+
+    @api.model
+    def _read_group_stage_ids(self, stages, domain):
+        stage_domain = Domain("fold", "=", False) | Domain("id", "in", stages.ids)
+        office_id = self.env.context.get("default_office_id")
+        if office_id:
+            stage_domain &= Domain("office_ids", "=", False) | Domain(
+                "office_ids", "in", office_id
+            )
+        return stages.search(stage_domain)
+
+    # ------------------------------------------------------------- constraints
+    @api.constrains("stage_id")
+    def _check_stage_required_fields(self):
+        for request in self:
+            missing = [
+                field.field_description
+                for field in request.stage_id.required_field_ids
+                if field.name in request._fields and not request[field.name]
+            ]
+            if missing:
+                raise ValidationError(
+                    self.env._(
+                        "%(ref)s cannot enter the stage “%(stage)s” without: %(fields)s.",
+                        ref=request.name,
+                        stage=request.stage_id.name,
+                        fields=", ".join(missing),
+                    )
+                )
+
+    @api.constrains("rating")
+    def _check_rating(self):
+        for request in self:
+            if request.rating and request.state not in ("answered", "closed"):
+                raise ValidationError(
+                    self.env._("A request can only be rated once it has been answered.")
+                )
+
+    @api.constrains("parent_id")
+    def _check_parent_id(self):
+        if self._has_cycle():
+            raise ValidationError(self.env._("A file cannot be its own parent."))
+
+    # -------------------------------------------------------------------- CRUD
+    @api.model
+    def _emowaten_stage_map(self):
+        """{state: first stage} for the generic stages, fetched once per batch."""
+        stage_map = {}
+        for stage in self.env["emowaten.request.stage"].search(
+            [("office_ids", "=", False)]
+        ):
+            stage_map.setdefault(stage.state, stage.id)
+        return stage_map
+
+    @api.model
+    def _emowaten_prepare_registration(self, vals_list, now=None):
+        """Give a reference, a registration date and frozen deadline rules to every
+        value dict in ``vals_list`` (new or existing requests being registered).
+        References are drawn in one locked UPDATE per office and year."""
+        now = now or fields.Datetime.now()
+        type_ids = {vals["type_id"] for vals in vals_list if vals.get("type_id")}
+        types = {t.id: t for t in self.env["emowaten.request.type"].browse(type_ids)}
+        today = fields.Date.context_today(self, now)
+        groups = defaultdict(list)
+        for vals in vals_list:
+            rtype = types.get(vals.get("type_id"))
+            if not rtype:
+                raise ValidationError(
+                    self.env._("A request needs a type to be registered.")
+                )
+            vals.setdefault("registration_date", now)
+            vals.setdefault("deadline_start_date", today)
+            vals.setdefault("deadline_days", rtype.deadline_days)
+            vals.setdefault("deadline_unit", rtype.deadline_unit)
+            groups[(vals["office_id"], today.year)].append(vals)
+        offices = self.env["emowaten.office"].browse({key[0] for key in groups}).sudo()
+        offices.fetch(["reference_prefix", "code"])
+        for (office_id, year), group in groups.items():
+            names = offices.browse(office_id)._emowaten_next_references(
+                year, len(group)
+            )
+            for vals, name in zip(group, names, strict=True):
+                vals["name"] = name
+        return vals_list
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        stage_map = self._emowaten_stage_map()
+        stages = self.env["emowaten.request.stage"]
+        to_register = []
+        default_office = (
+            self.env.context.get("default_office_id") or self._default_office_id().id
+        )
+        for vals in vals_list:
+            if not vals.get("office_id") and default_office:
+                vals["office_id"] = default_office
+            if not vals.get("office_id"):
+                raise ValidationError(self.env._("A request must belong to an office."))
+            if vals.get("stage_id") and not vals.get("state"):
+                vals["state"] = stages.browse(vals["stage_id"]).state
+            vals.setdefault("state", self.env.context.get("default_state", "draft"))
+            if not vals.get("stage_id"):
+                vals["stage_id"] = stage_map.get(vals["state"], False)
+            if not vals.get("access_token"):
+                vals["access_token"] = new_tracking_code()
+            if not vals.get("type_id"):
+                vals["type_id"] = self.default_get(["type_id"]).get("type_id")
+            if (
+                vals["state"] != "draft"
+                and not vals.get("parent_id")
+                and not vals.get("name")
+            ):
+                to_register.append(vals)
+        if to_register:
+            self._emowaten_prepare_registration(to_register)
+        # the chatter work of mail.thread (one message_post and follower check per record)
+        # is replaced below by set-based inserts: same result, a fraction of the queries
+        requests = super(
+            EmowatenRequest,
+            self.with_context(tracking_disable=True, mail_create_nolog=True),
+        ).create(vals_list)
+        requests = requests.with_env(self.env)
+        requests._emowaten_after_create()
+        return requests
+
+    def _emowaten_after_create(self):
+        """Followers, creation log and first custody entry, in bulk."""
+        if not self:
+            return
+        partner_author = self.env.user.partner_id
+        follower_vals = []
+        _all, internal, external = self.env["mail.message.subtype"]._default_subtypes(
+            self._name
+        )
+        for request in self:
+            partners = {partner_author.id: internal} if not self.env.user.share else {}
+            if request.user_id:
+                partners[request.user_id.partner_id.id] = internal
+            if request.partner_id:
+                partners.setdefault(request.partner_id.id, external)
+            follower_vals += [
+                {
+                    "res_model": self._name,
+                    "res_id": request.id,
+                    "partner_id": partner_id,
+                    "subtype_ids": [fields.Command.set(subtypes)],
+                }
+                for partner_id, subtypes in partners.items()
+            ]
+        if follower_vals:
+            self.env["mail.followers"].sudo().create(follower_vals)
+        bodies = {}
+        for request in self:
+            channel = dict(self._fields["channel"]._description_selection(self.env))[
+                request.channel
+            ]
+            if request.state == "draft":
+                bodies[request.id] = self.env._(
+                    "Request created (%(channel)s).", channel=channel
+                )
+            else:
+                bodies[request.id] = self.env._(
+                    "Request registered under %(ref)s (%(channel)s), due on %(date)s.",
+                    ref=request.name,
+                    channel=channel,
+                    date=format_date(self.env, request.date_deadline),
+                )
+        self._message_log_batch(bodies=bodies)
+        self.filtered(lambda r: r.state != "draft")._emowaten_custody_open()
+
+    def write(self, vals):
+        vals = dict(vals)
+        if vals.get("stage_id") and "state" not in vals:
+            vals["state"] = (
+                self.env["emowaten.request.stage"].browse(vals["stage_id"]).state
+            )
+            if vals["state"] == "draft" and any(r.state != "draft" for r in self):
+                raise UserError(
+                    self.env._("A registered request cannot go back to New.")
+                )
+        elif vals.get("state") and "stage_id" not in vals:
+            stage = self._emowaten_stage_map().get(vals["state"])
+            if stage:
+                vals["stage_id"] = stage
+        if vals.get("state") in DONE_STATES and "close_date" not in vals:
+            vals["close_date"] = fields.Datetime.now()
+        to_register = self.browse()
+        if vals.get("state") and vals["state"] != "draft":
+            to_register = self.filtered(
+                lambda r: r.state == "draft" and not r.parent_id
+            )
+        holders_changed = "user_id" in vals or "correspondent_id" in vals
+        if holders_changed:
+            self._emowaten_custody_close()
+        res = super().write(vals)
+        if to_register:
+            to_register._emowaten_register_existing()
+        if holders_changed:
+            self.filtered(lambda r: r.state != "draft")._emowaten_custody_open()
+            if vals.get("user_id"):
+                self._message_subscribe_users(vals["user_id"])
+        return res
+
+    def _message_subscribe_users(self, user_id):
+        user = self.env["res.users"].browse(user_id)
+        self.message_subscribe(partner_ids=user.partner_id.ids)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_registered(self):
+        if any(r.state != "draft" and not r.parent_id for r in self):
+            raise UserError(
+                self.env._(
+                    "A registered request cannot be deleted: the register of requests is "
+                    "gapless. Withdraw or close it instead."
+                )
+            )
+
+    def copy_data(self, default=None):
+        vals_list = super().copy_data(default=default)
+        for vals in vals_list:
+            vals.pop("access_token", None)
+        return vals_list
+
+    # ------------------------------------------------------------ registration
+    def _emowaten_register_existing(self):
+        vals_list = [
+            {"type_id": r.type_id.id, "office_id": r.office_id.id, "_id": r.id}
+            for r in self
+        ]
+        self._emowaten_prepare_registration(vals_list)
+        for vals in vals_list:
+            request = self.browse(vals.pop("_id"))
+            vals.pop("type_id")
+            vals.pop("office_id")
+            super(EmowatenRequest, request).write(vals)
+        self.env.flush_all()
+        self._message_log_batch(
+            bodies={
+                r.id: self.env._(
+                    "Request registered under %(ref)s, due on %(date)s.",
+                    ref=r.name,
+                    date=format_date(self.env, r.date_deadline),
+                )
+                for r in self
+            }
+        )
+        self._emowaten_custody_open()
+
+    def action_register(self):
+        """Register draft requests (reference, date, legal deadline) and send the
+        receipt to the citizens who have an e-mail address."""
+        drafts = self.filtered(lambda r: r.state == "draft")
+        for request in drafts:
+            if not request.partner_id:
+                raise UserError(
+                    self.env._("Register the citizen of “%s” first.", request.subject)
+                )
+        drafts.write({"state": "registered"})
+        drafts._emowaten_send_receipt()
+        return True
+
+    def _emowaten_send_receipt(self):
+        if self.env.context.get("emowaten_no_receipt"):
+            return
+        template = self.env.ref("emowaten_petitions.mail_template_request_receipt")
+        for request in self.filtered(
+            lambda r: r.partner_id.email and r.state != "draft"
+        ):
+            request.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
+
+    @api.model
+    def _emowaten_create_from_intake(self, vals):
+        """Create and register one request coming from a channel (portal, scan, e-mail).
+
+        ``vals`` holds the request fields plus, when ``partner_id`` is missing, the
+        citizen's identity under ``citizen`` (a dict for
+        ``res.partner._emowaten_find_or_create_citizen``) or the flat keys
+        ``partner_name``, ``partner_cin``, ``partner_phone``, ``partner_email``."""
+        vals = dict(vals)
+        citizen = dict(vals.pop("citizen", None) or {})
+        for key, target in (
+            ("partner_name", "name"),
+            ("partner_cin", "emowaten_cin"),
+            ("partner_phone", "phone"),
+            ("partner_email", "email"),
+        ):
+            if vals.get(key):
+                citizen.setdefault(target, vals[key])
+            vals.pop(key, None)
+        if not vals.get("partner_id"):
+            if not citizen:
+                raise ValidationError(
+                    self.env._("A request needs the citizen who files it.")
+                )
+            partner = self.env["res.partner"]._emowaten_find_or_create_citizen(citizen)
+            vals["partner_id"] = partner.id
+        if not vals.get("type_id"):
+            rtype = self.env["emowaten.request.type"].search(
+                [("code", "=", "petition")], limit=1
+            )
+            vals["type_id"] = rtype.id or self.default_get(["type_id"]).get("type_id")
+        if not vals.get("office_id"):
+            office = self._default_office_id() or self.env["emowaten.office"].search(
+                [("kind", "=", "central")], limit=1
+            )
+            vals["office_id"] = office.id
+        if not vals.get("subject"):
+            raise ValidationError(self.env._("A request needs a subject."))
+        vals["state"] = "registered"
+        request = self.create(vals)
+        request._emowaten_send_receipt()
+        return request
+
+    # ------------------------------------------------------------------ custody
+    def _emowaten_custody_open(self, reason=False):
+        now = fields.Datetime.now()
+        self.env["emowaten.request.custody"].sudo().create(
+            [
+                {
+                    "request_id": r.id,
+                    "user_id": (r.correspondent_id or r.user_id or self.env.user).id,
+                    "body_id": r.body_id.id or r.office_id.body_id.id,
+                    "date_from": now,
+                    "reason": reason,
+                }
+                for r in self
+            ]
+        )
+
+    def _emowaten_custody_close(self):
+        open_entries = (
+            self.env["emowaten.request.custody"]
+            .sudo()
+            .search([("request_id", "in", self.ids), ("date_to", "=", False)])
+        )
+        open_entries.write({"date_to": fields.Datetime.now()})
+
+    # ---------------------------------------------------------------- actions
+    def action_screen_admissible(self):
+        for request in self:
+            if request.state not in ("registered", "screening"):
+                raise UserError(
+                    self.env._(
+                        "Only registered requests can be screened (%s).", request.name
+                    )
+                )
+        self.write({"state": "screening"})
+        self.message_post(body=self.env._("Screened: admissible."))
+        return True
+
+    def action_start_study(self):
+        self.write({"state": "study"})
+        return True
+
+    def action_withdraw(self):
+        if any(r.state in DONE_STATES for r in self):
+            raise UserError(self.env._("A closed request cannot be withdrawn."))
+        self.write({"state": "withdrawn"})
+        return True
+
+    def action_close(self):
+        for request in self:
+            if request.state != "answered" and request.type_id.answer_required:
+                raise UserError(
+                    self.env._(
+                        "%s needs a written answer before it is closed (decree 93-982 art. 8).",
+                        request.name,
+                    )
+                )
+        self.write({"state": "closed"})
+        return True
+
+    def action_suspend(self, motive=None):
+        """Stop the legal clock while waiting for the citizen."""
+        motive = motive or self.env._("waiting for the citizen's documents")
+        for request in self:
+            if request.deadline_suspended:
+                continue
+            if request.state not in OPEN_STATES:
+                raise UserError(self.env._("Only an open request can be suspended."))
+            request.deadline_event_ids = [
+                fields.Command.create(
+                    {
+                        "kind": "suspension",
+                        "motive": motive,
+                        "date_start": fields.Date.today(),
+                    }
+                )
+            ]
+            request.message_post(
+                body=self.env._("Legal deadline suspended: %s", motive),
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=request.partner_id.ids,
+            )
+        return True
+
+    def action_resume(self):
+        """Restart the clock (the citizen replied): the suspended days push the deadline."""
+        today = fields.Date.today()
+        for request in self.filtered("deadline_suspended"):
+            for event in request.deadline_event_ids.filtered(
+                lambda e: e.kind == "suspension" and not e.date_end
+            ):
+                event.date_end = max(today, event.date_start)
+            request.message_post(
+                body=self.env._(
+                    "Legal deadline restarted; new due date: %s",
+                    format_date(self.env, request.date_deadline),
+                )
+            )
+        return True
+
+    def action_extend(self, days, motive):
+        if not motive or not str(motive).strip():
+            raise UserError(self.env._("An extension needs a motive."))
+        if days <= 0:
+            raise UserError(self.env._("An extension adds at least one day."))
+        for request in self:
+            request.deadline_event_ids = [
+                fields.Command.create(
+                    {
+                        "kind": "extension",
+                        "days": days,
+                        "motive": motive,
+                        "date_start": fields.Date.today(),
+                    }
+                )
+            ]
+            request.message_post(
+                body=self.env._(
+                    "The answer deadline was extended by %(days)s days (%(motive)s). "
+                    "New due date: %(date)s.",
+                    days=days,
+                    motive=motive,
+                    date=format_date(self.env, request.date_deadline),
+                ),
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=request.partner_id.ids,
+            )
+        return True
+
+    def action_transfer(self, reason, body=None, user=None):
+        """Hand the file to another body or person, keeping the deadline unless the type
+        says otherwise; a third transfer raises an alert for the office manager."""
+        if not reason or not str(reason).strip():
+            raise UserError(self.env._("A transfer needs a reason."))
+        if not body and not user:
+            raise UserError(
+                self.env._("Choose the body or the person receiving the file.")
+            )
+        for request in self:
+            if request.state in DONE_STATES:
+                raise UserError(self.env._("A closed file cannot be transferred."))
+            request._emowaten_custody_close()
+            vals = {"transfer_count": request.transfer_count + 1}
+            if body:
+                vals["body_id"] = body.id
+                vals["correspondent_id"] = (user or body.correspondent_ids[:1]).id
+            elif user:
+                vals["user_id"] = user.id
+            if not request.type_id.transfer_keeps_deadline:
+                vals["deadline_start_date"] = fields.Date.today()
+            super(EmowatenRequest, request).write(vals)
+            request._emowaten_custody_open(reason=reason)
+            holder = body.display_name if body else user.display_name
+            request.message_post(
+                body=self.env._(
+                    "File transferred to %(to)s: %(reason)s", to=holder, reason=reason
+                )
+            )
+            if request.transfer_count == 3:
+                request._emowaten_transfer_alert()
+        return True
+
+    def _emowaten_transfer_alert(self):
+        self.ensure_one()
+        managers = self.office_id.manager_user_ids
+        note = self.env._(
+            "%s has been transferred three times: check that it is not bouncing between "
+            "bodies.",
+            self.name,
+        )
+        self.message_post(body=note, partner_ids=managers.partner_id.ids)
+        for manager in managers:
+            self.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=self.env._("File transferred three times"),
+                note=note,
+                user_id=manager.id,
+            )
+
+    def action_route(self, bodies):
+        """One child file per competent body, each with its own correspondent."""
+        self.ensure_one()
+        if not bodies:
+            raise UserError(self.env._("Choose at least one competent body."))
+        if self.state not in ("registered", "screening", "routed", "study"):
+            raise UserError(self.env._("Only a registered request can be routed."))
+        existing = self.child_ids.body_id
+        bodies = bodies - existing
+        start = len(self.child_ids)
+        children = self.create(
+            [
+                {
+                    "name": f"{self.name}/{start + i + 1}",
+                    "parent_id": self.id,
+                    "office_id": self.office_id.id,
+                    "body_id": body.id,
+                    "correspondent_id": body.correspondent_ids[:1].id,
+                    "partner_id": self.partner_id.id,
+                    "type_id": self.type_id.id,
+                    "channel": self.channel,
+                    "subject": self.subject,
+                    "description": self.description,
+                    "category_id": self.category_id.id,
+                    "tag_ids": [fields.Command.set(self.tag_ids.ids)],
+                    "state_id": self.state_id.id,
+                    "delegation_id": self.delegation_id.id,
+                    "state": "routed",
+                    "registration_date": self.registration_date,
+                    "deadline_start_date": self.deadline_start_date,
+                    "deadline_days": self.deadline_days,
+                    "deadline_unit": self.deadline_unit,
+                    "access_token": new_tracking_code(),
+                }
+                for i, body in enumerate(bodies)
+            ]
+        )
+        # the children's legal clock follows the parent's, suspensions and extensions included
+        for child in children:
+            child.deadline_event_ids = [
+                fields.Command.create(event.copy_data()[0])
+                for event in self.deadline_event_ids
+            ]
+            child.message_subscribe(partner_ids=child.correspondent_id.partner_id.ids)
+        if self.state != "routed":
+            self.write({"state": "routed"})
+        self.message_post(
+            body=self.env._(
+                "Routed to: %s",
+                ", ".join(bodies.mapped("display_name")) or existing.display_name,
+            )
+        )
+        return children
+
+    def action_mark_repeated(self, original=None):
+        """Close as a repeated identical request (decree 93-982 art. 8)."""
+        reason = self.env.ref("emowaten_petitions.inadmissibility_reason_repeated")
+        for request in self:
+            target = original or request.duplicate_ids[:1]
+            if not target:
+                raise UserError(self.env._("No earlier identical request was found."))
+            request.write(
+                {
+                    "duplicate_of_id": target.id,
+                    "inadmissibility_reason_id": reason.id,
+                    "state": "inadmissible",
+                }
+            )
+            request.message_post(
+                body=self.env._(
+                    "Closed as a repeated identical request of %s (decree 93-982 art. 8).",
+                    target.name,
+                )
+            )
+        return True
+
+    def action_merge_duplicates(self):
+        """Keep this file, move the attachments of its likely duplicates into it and close
+        them as repeated requests."""
+        self.ensure_one()
+        duplicates = self.duplicate_ids.filtered(lambda r: r.state not in DONE_STATES)
+        if not duplicates:
+            raise UserError(self.env._("There is no open duplicate to merge."))
+        attachments = self.env["ir.attachment"].search(
+            [("res_model", "=", self._name), ("res_id", "in", duplicates.ids)]
+        )
+        attachments.write({"res_id": self.id})
+        duplicates.action_mark_repeated(original=self)
+        self.message_post(
+            body=self.env._("Merged: %s", ", ".join(duplicates.mapped("name")))
+        )
+        return True
+
+    def action_open_duplicates(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Likely Duplicates"),
+            "res_model": self._name,
+            "view_mode": "list,form",
+            "domain": [("id", "in", self.duplicate_ids.ids)],
+        }
+
+    def action_open_children(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Child Files"),
+            "res_model": self._name,
+            "view_mode": "list,form",
+            "domain": [("parent_id", "=", self.id)],
+            "context": {"create": False},
+        }
+
+    def action_open_answers(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Answers"),
+            "res_model": "emowaten.answer",
+            "view_mode": "list,form",
+            "domain": [("request_id", "=", self.id)],
+            "context": {"default_request_id": self.id},
+        }
+
+    def action_new_answer(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Answer"),
+            "res_model": "emowaten.answer",
+            "view_mode": "form",
+            "target": "current",
+            "context": {"default_request_id": self.id},
+        }
+
+    def action_print_receipt(self):
+        return self.env.ref(
+            "emowaten_petitions.action_report_request_receipt"
+        ).report_action(self)
+
+    def _emowaten_set_rating(self, score, comment=False):
+        """Record the citizen's satisfaction once the request is answered or closed."""
+        self.ensure_one()
+        try:
+            score = int(score)
+        except (TypeError, ValueError):
+            score = 0
+        if not 1 <= score <= 5:
+            raise ValidationError(self.env._("The rating must be between 1 and 5."))
+        self.sudo().write(
+            {
+                "rating": score,
+                "rating_comment": comment,
+                "rating_date": fields.Datetime.now(),
+            }
+        )
+        self.sudo().message_post(
+            body=self.env._("The citizen rated the answer %s/5.", score),
+            author_id=self.partner_id.id,
+        )
+        return True
+
+    # ------------------------------------------------------------ child files
+    def _emowaten_child_answered(self):
+        """Called when a child file is answered: answer the parent once every child is."""
+        for parent in self.parent_id:
+            if all(child.state in DONE_STATES for child in parent.child_ids):
+                parent.write({"state": "answered"})
+                parent.message_post(
+                    body=self.env._("Every competent body has answered."),
+                    subtype_xmlid="mail.mt_comment",
+                    partner_ids=parent.partner_id.ids,
+                )
+
+    # ------------------------------------------------------------ mail gateway
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        """A message to an office's alias files a request from its sender."""
+        custom_values = dict(custom_values or {})
+        email_from = msg_dict.get("email_from") or ""
+        partner = self.env["res.partner"].browse(msg_dict.get("author_id")).exists()
+        if not partner:
+            emails = email_split(email_from)
+            if emails:
+                partner = self.env["res.partner"].search(
+                    [("email", "=ilike", emails[0])], limit=1
+                )
+                if not partner:
+                    name = email_from.split("<")[0].strip().strip('"') or emails[0]
+                    partner = self.env["res.partner"].create(
+                        {"name": name, "email": emails[0], "emowaten_is_citizen": True}
+                    )
+        office_id = custom_values.get("office_id")
+        if not office_id:
+            office_id = (
+                self.env["emowaten.office"]
+                .search([("kind", "=", "central")], limit=1)
+                .id
+            )
+        values = {
+            "subject": msg_dict.get("subject") or self.env._("E-mail without subject"),
+            "description": html2plaintext(msg_dict.get("body") or "") or False,
+            "partner_id": partner.id,
+            "channel": "email",
+            "office_id": office_id,
+            "state": "registered",
+        }
+        values.update(custom_values)
+        values["office_id"] = office_id
+        msg_dict["author_id"] = partner.id
+        request = super(
+            EmowatenRequest, self.with_context(emowaten_no_receipt=True)
+        ).message_new(msg_dict, custom_values=values)
+        request._emowaten_send_receipt()
+        return request
+
+    def message_update(self, msg_dict, update_vals=None):
+        """A citizen's reply threads into the request and restarts a suspended clock."""
+        res = super().message_update(msg_dict, update_vals=update_vals)
+        author_id = msg_dict.get("author_id")
+        for request in self:
+            if request.deadline_suspended and author_id == request.partner_id.id:
+                request.action_resume()
+        return res
+
+    def _message_post_after_hook(self, message, msg_vals):
+        # a citizen answering through the portal also restarts the clock
+        if (
+            message.author_id
+            and message.message_type == "comment"
+            and not self.env.context.get("emowaten_no_resume")
+        ):
+            for request in self.filtered("deadline_suspended"):
+                if message.author_id == request.partner_id:
+                    request.with_context(emowaten_no_resume=True).action_resume()
+        return super()._message_post_after_hook(message, msg_vals)
+
+    def _emowaten_fill_placeholders(self, text, lang="ar"):
+        """Replace {reference}, {citizen}, {date}, {subject}, {office}, {body} and
+        {due_date} in ``text`` (HTML) with this request's values, escaped."""
+        self.ensure_one()
+        office = self.office_id
+        body = self.body_id or self.office_id.body_id
+        registered = self.registration_date or fields.Datetime.now()
+        values = {
+            "reference": self.name,
+            "citizen": self.partner_id.name or "",
+            "date": registered.strftime("%d/%m/%Y"),
+            "subject": self.subject or "",
+            "office": (
+                office.name_ar if lang == "ar" and "name_ar" in office else office.name
+            )
+            or "",
+            "body": (body.name_ar if lang == "ar" else body.name_fr) or body.name or "",
+            "due_date": self.date_deadline.strftime("%d/%m/%Y")
+            if self.date_deadline
+            else "",
+        }
+        for key, value in values.items():
+            text = text.replace("{%s}" % key, str(Markup.escape(value)))
+        return Markup(text)
+
+    def _get_report_base_filename(self):
+        self.ensure_one()
+        return self.env._("Receipt %s", self.name)
+
+    def _emowaten_receipt_qr_url(self):
+        """URL of the QR code printed on the receipt: the public tracking page."""
+        self.ensure_one()
+        base_url = self.get_base_url()
+        return f"{base_url}/emowaten/track/{self.tracking_code}"
+
+    def _emowaten_qr_data_uri(self, value):
+        """PNG data URI of a QR code, rendered locally (no network at print time)."""
+        barcode = self.env["ir.actions.report"].barcode(
+            "QR", value, width=180, height=180
+        )
+        return "data:image/png;base64," + base64.b64encode(barcode).decode()
+
+    # ------------------------------------------------------------------ crons
+    @api.model
+    def _cron_implicit_refusal(self, batch_size=500):
+        """Mark requests whose deadline passed without an answer (decree 93-982 art. 9)."""
+        today = fields.Date.context_today(self)
+        domain = (
+            Domain("state", "in", OPEN_STATES)
+            & Domain("deadline_suspended", "=", False)
+            & Domain("date_deadline", "<", today)
+            & Domain("implicit_refusal", "=", False)
+            & Domain("type_id.answer_required", "=", True)
+        )
+        remaining = self.search_count(domain)
+        self.env["ir.cron"]._commit_progress(remaining=remaining)
+        while True:
+            requests = self.search(domain, limit=batch_size, order="date_deadline, id")
+            if not requests:
+                break
+            requests = requests.try_lock_for_update()
+            if not requests:
+                break
+            requests._emowaten_mark_implicit_refusal(today)
+            if not self.env["ir.cron"]._commit_progress(len(requests)):
+                break
+
+    def _emowaten_mark_implicit_refusal(self, today):
+        super(EmowatenRequest, self).write(
+            {"implicit_refusal": True, "implicit_refusal_date": today}
+        )
+        for request in self:
+            recourse = request.type_id.recourse_text or self.env._(
+                "You may appeal to the head of the body concerned, then to the administrative "
+                "court."
+            )
+            request.message_post(
+                body=Markup("<p>%s</p><p>%s</p>")
+                % (
+                    self.env._(
+                        "No answer was given to %(ref)s within the legal deadline "
+                        "(%(date)s): under decree 93-982 art. 9 this silence is an implicit "
+                        "refusal.",
+                        ref=request.name,
+                        date=format_date(self.env, request.date_deadline),
+                    ),
+                    recourse,
+                ),
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=request.partner_id.ids,
+            )
+
+    @api.model
+    def _cron_escalate(self, batch_size=1000):
+        """Apply the escalation ladder. Each level is applied once per request: the
+        request stores the last level applied, so a re-run sends nothing twice."""
+        # highest level first: a request already far past its deadline gets the level it
+        # deserves, not every lower level one after the other
+        levels = self.env["emowaten.escalation.level"].search([], order="sequence desc")
+        today = fields.Date.context_today(self)
+        domains = []
+        for level in levels:
+            domains.append(
+                (
+                    level,
+                    Domain("state", "in", OPEN_STATES)
+                    & Domain("deadline_suspended", "=", False)
+                    & Domain(
+                        "date_deadline", "<=", today - timedelta(days=level.offset_days)
+                    )
+                    & Domain("escalation_level", "<", level.sequence),
+                )
+            )
+        remaining = sum(self.search_count(domain) for _level, domain in domains)
+        self.env["ir.cron"]._commit_progress(remaining=remaining)
+        for level, domain in domains:
+            while True:
+                requests = self.search(
+                    domain, limit=batch_size, order="date_deadline, id"
+                )
+                if not requests:
+                    break
+                requests = requests.try_lock_for_update(allow_referencing=True)
+                if not requests:
+                    break
+                level._emowaten_apply(requests)
+                if not self.env["ir.cron"]._commit_progress(len(requests)):
+                    return

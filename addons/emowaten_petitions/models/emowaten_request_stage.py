@@ -1,0 +1,31 @@
+from odoo import fields, models
+
+from .emowaten_request import REQUEST_STATES
+
+
+class EmowatenRequestStage(models.Model):
+    _name = "emowaten.request.stage"
+    _description = "Request Stage"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    state = fields.Selection(
+        REQUEST_STATES,
+        required=True,
+        help="Moving a request into this stage puts it in this state.",
+    )
+    fold = fields.Boolean(string="Folded in Kanban")
+    office_ids = fields.Many2many(
+        "emowaten.office",
+        string="Offices",
+        help="Leave empty to use the stage in every office.",
+    )
+    required_field_ids = fields.Many2many(
+        "ir.model.fields",
+        string="Required Fields",
+        domain=[("model", "=", "emowaten.request")],
+        help="A request cannot enter this stage while one of these fields is empty.",
+    )
+    description = fields.Text(translate=True)
+    active = fields.Boolean(default=True)

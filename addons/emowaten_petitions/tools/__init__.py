@@ -1,0 +1,1 @@
+from .arabic import arabic_normalize, text_similarity
