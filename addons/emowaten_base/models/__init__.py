@@ -1,1 +1,16 @@
-
+from . import emowaten_district
+from . import res_country_state
+from . import emowaten_delegation
+from . import emowaten_body
+from . import emowaten_office
+from . import emowaten_office_member
+from . import emowaten_public_holiday
+from . import resource_calendar_leaves
+from . import res_users
+from . import res_partner
+from . import emowaten_training_session
+from . import emowaten_training_attendee
+from . import emowaten_readiness
+from . import emowaten_hosting_agreement
+from . import emowaten_hosting_tariff
+from . import emowaten_hosting_usage
