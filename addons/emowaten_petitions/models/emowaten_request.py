@@ -591,7 +591,9 @@ class EmowatenRequest(models.Model):
             self.with_context(tracking_disable=True, mail_create_nolog=True),
         ).create(vals_list)
         requests = requests.with_env(self.env)
-        requests._emowaten_after_create()
+        # bookkeeping of the chatter and custody, also for confidential types the
+        # registering agent will not see afterwards
+        requests.sudo()._emowaten_after_create()
         return requests
 
     def _emowaten_after_create(self):
@@ -779,7 +781,8 @@ class EmowatenRequest(models.Model):
             raise ValidationError(self.env._("A request needs a subject."))
         vals["state"] = "registered"
         request = self.create(vals)
-        request._emowaten_send_receipt()
+        # sudo: a confidential report filed by an agent is invisible to that agent
+        request.sudo()._emowaten_send_receipt()
         return request
 
     # ------------------------------------------------------------------ custody
@@ -1222,6 +1225,19 @@ class EmowatenRequest(models.Model):
         for key, value in values.items():
             text = text.replace("{%s}" % key, str(Markup.escape(value)))
         return Markup(text)
+
+    @api.model
+    def _emowaten_lang(self, short):
+        """Installed language code for ``short`` ('ar' or 'fr'), else the current one:
+        bilingual documents must print even where a language is not installed."""
+        langs = [code for code, _name in self.env["res.lang"].get_installed()]
+        for code in langs:
+            if code.split("_")[0] == short:
+                return code
+        return self.env.lang or "en_US"
+
+    def _emowaten_in_lang(self, short):
+        return self.with_context(lang=self._emowaten_lang(short))
 
     def _get_report_base_filename(self):
         self.ensure_one()

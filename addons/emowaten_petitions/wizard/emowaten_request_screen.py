@@ -31,7 +31,7 @@ class EmowatenRequestScreen(models.TransientModel):
     def _compute_letter(self):
         for wizard in self:
             reason = wizard.reason_id.with_context(
-                lang="ar_001" if wizard.lang == "ar" else "fr_FR"
+                lang=self.env["emowaten.request"]._emowaten_lang(wizard.lang)
             )
             text = str(reason.letter_text or "")
             competent = wizard.competent_body_id

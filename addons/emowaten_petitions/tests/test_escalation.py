@@ -1,0 +1,74 @@
+from freezegun import freeze_time
+
+from odoo.tests import tagged
+
+from .common import EmowatenPetitionsCase
+
+
+@tagged("post_install", "-at_install")
+class TestEscalation(EmowatenPetitionsCase):
+    def _activities(self, request):
+        return self.env["mail.activity"].search(
+            [("res_model", "=", "emowaten.request"), ("res_id", "=", request.id)]
+        )
+
+    def test_ladder_is_idempotent(self):
+        with freeze_time("2026-03-02 09:00:00"):
+            request = self._request(
+                type_id=self.type_guidance.id, user_id=self.user_agent.id
+            )
+            routed = self._request(
+                type_id=self.type_guidance.id, body_id=self.body_x.id
+            )
+            self.assertEqual(request.date_deadline.isoformat(), "2026-04-01")
+        with freeze_time("2026-03-20 09:00:00"):
+            self._run_cron("emowaten_petitions.ir_cron_request_escalation")
+            self.assertFalse(self._activities(request), "too early for a reminder")
+        with freeze_time("2026-03-28 09:00:00"):
+            self._run_cron("emowaten_petitions.ir_cron_request_escalation")
+            self._run_cron("emowaten_petitions.ir_cron_request_escalation")
+            reminders = self._activities(request)
+            self.assertEqual(reminders.user_id, self.user_agent)
+            self.assertEqual(len(reminders), 1, "the same reminder is never sent twice")
+            self.assertEqual(request.escalation_level, 1)
+        with freeze_time("2026-04-03 09:00:00"):
+            self._run_cron("emowaten_petitions.ir_cron_request_escalation")
+            self._run_cron("emowaten_petitions.ir_cron_request_escalation")
+            self.assertEqual(request.escalation_level, 2)
+            self.assertEqual(
+                self._activities(request).user_id, self.user_agent | self.user_manager
+            )
+        with freeze_time("2026-04-10 09:00:00"):
+            self._run_cron("emowaten_petitions.ir_cron_request_escalation")
+            self.assertEqual(routed.escalation_level, 3)
+            self.assertIn(self.user_head, self._activities(routed).user_id)
+        with freeze_time("2026-04-20 09:00:00"):
+            self._run_cron("emowaten_petitions.ir_cron_request_escalation")
+            self._run_cron("emowaten_petitions.ir_cron_request_escalation")
+            self.assertEqual(request.escalation_level, 4)
+            central = self._activities(request).filtered(
+                lambda a: a.user_id == self.user_central
+            )
+            self.assertEqual(len(central), 1)
+            self.assertEqual(len(self._activities(request)), 4)
+
+    def test_late_request_gets_only_its_level(self):
+        with freeze_time("2026-01-05 09:00:00"):
+            request = self._request(
+                type_id=self.type_guidance.id, user_id=self.user_agent.id
+            )
+        with freeze_time("2026-03-20 09:00:00"):
+            self._run_cron("emowaten_petitions.ir_cron_request_escalation")
+        self.assertEqual(request.escalation_level, 4)
+        self.assertEqual(self._activities(request).user_id, self.user_central)
+
+    def test_closed_and_suspended_requests_are_left_alone(self):
+        with freeze_time("2026-01-05 09:00:00"):
+            closed = self._request(type_id=self.type_guidance.id)
+            closed.state = "withdrawn"
+            suspended = self._request(type_id=self.type_guidance.id)
+            suspended.action_suspend("documents")
+        with freeze_time("2026-03-20 09:00:00"):
+            self._run_cron("emowaten_petitions.ir_cron_request_escalation")
+        self.assertFalse(closed.escalation_level)
+        self.assertFalse(suspended.escalation_level)

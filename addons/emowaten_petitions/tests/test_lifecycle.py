@@ -1,0 +1,223 @@
+import re
+
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import Form, tagged
+
+from .common import EmowatenPetitionsCase
+
+
+@tagged("post_install", "-at_install")
+class TestLifecycle(EmowatenPetitionsCase):
+    def test_counter_registration_and_receipt(self):
+        """An agent registers a request on behalf of a citizen at the counter."""
+        Request = self.env["emowaten.request"].with_user(self.user_agent)
+        form = Form(Request.with_context(mail_create_nolog=False))
+        form.subject = "طلب رخصة بناء"
+        form.partner_id = self.citizen
+        form.type_id = self.type_guidance
+        form.office_id = self.office_a
+        request = form.save()
+        self.assertEqual(request.state, "draft")
+        self.assertEqual(request.stage_id, self.env.ref("emowaten_petitions.stage_new"))
+        request.action_register()
+        self.assertEqual(request.state, "registered")
+        self.assertEqual(
+            request.stage_id, self.env.ref("emowaten_petitions.stage_registered")
+        )
+        year = request.registration_date.year
+        self.assertRegex(request.name, rf"^TST-{year}-\d{{6}}$")
+        self.assertTrue(
+            re.fullmatch(r"[A-Z2-9]{4}(-[A-Z2-9]{4}){3}", request.tracking_code)
+        )
+        self.assertEqual(request.date_deadline, request.deadline_start_date + _days(30))
+        self.assertIn(self.citizen.id, request.message_partner_ids.ids)
+        self.assertTrue(request.custody_ids, "registration opens the custody log")
+        receipt = request.message_ids.filtered(
+            lambda m: m.subject and request.name in m.subject
+        )
+        self.assertTrue(
+            receipt, "the receipt is e-mailed to the citizen who has an address"
+        )
+        self.assertTrue(receipt.attachment_ids, "the receipt PDF is attached")
+        # print at the counter
+        action = request.action_print_receipt()
+        self.assertEqual(
+            action["report_name"], "emowaten_petitions.report_request_receipt"
+        )
+
+    def test_every_type_and_channel(self):
+        Request = self.env["emowaten.request"].with_user(self.user_agent)
+        types = (
+            self.type_petition,
+            self.type_guidance,
+            self.type_suggestion,
+            self.type_notice,
+            self.type_corruption,
+        )
+        channels = ("portal", "mobile", "counter", "phone", "post", "email")
+        names = set()
+        for rtype in types:
+            for channel in channels:
+                request = Request._emowaten_create_from_intake(
+                    {
+                        "type_id": rtype.id,
+                        "channel": channel,
+                        "office_id": self.office_a.id,
+                        "subject": f"{rtype.code} via {channel}",
+                        "partner_cin": "07111222",
+                        "partner_name": "Sami Jaziri",
+                        "partner_phone": "+216 55 111 222",
+                    }
+                )
+                request = request.sudo()  # the agent does not see corruption reports
+                self.assertEqual(request.state, "registered")
+                self.assertEqual(request.channel, channel)
+                self.assertEqual(request.deadline_days, rtype.deadline_days)
+                self.assertTrue(request.date_deadline)
+                names.add(request.name)
+        self.assertEqual(
+            len(names), len(types) * len(channels), "references are unique"
+        )
+        partners = self.env["res.partner"].search([("emowaten_cin", "=", "07111222")])
+        self.assertEqual(
+            len(partners), 1, "the citizen is found again by CIN, not duplicated"
+        )
+
+    def test_intake_rejects_bad_input(self):
+        Request = self.env["emowaten.request"].with_user(self.user_agent)
+        with self.assertRaises(ValidationError):
+            Request._emowaten_create_from_intake(
+                {"subject": "x", "office_id": self.office_a.id}
+            )
+        with self.assertRaises(ValidationError):
+            Request._emowaten_create_from_intake(
+                {"office_id": self.office_a.id, "partner_id": self.citizen.id}
+            )
+
+    def test_gapless_consecutive_references(self):
+        first = self._request()
+        second, third = self._request() | self._request()
+        numbers = [int(r.name.rsplit("-", 1)[1]) for r in (first, second, third)]
+        self.assertEqual(numbers, [numbers[0], numbers[0] + 1, numbers[0] + 2])
+        other = self._request(office_id=self.office_b.id)
+        self.assertTrue(other.name.startswith("OTH-"), "one sequence per office")
+
+    def test_registered_request_cannot_be_deleted(self):
+        request = self._request()
+        with self.assertRaises(UserError):
+            request.unlink()
+        draft = self._request(state="draft")
+        draft.unlink()
+
+    def test_full_lifecycle_with_signature(self):
+        """Petition: registered, admissible, study, favourable answer waits for a
+        signature, is signed, sent, closed and rated."""
+        request = self._request().with_user(self.user_agent)
+        request.action_screen_admissible()
+        self.assertEqual(request.state, "screening")
+        request.action_start_study()
+        self.assertEqual(
+            request.stage_id, self.env.ref("emowaten_petitions.stage_study")
+        )
+        answer = (
+            self.env["emowaten.answer"]
+            .with_user(self.user_agent)
+            .create(
+                {
+                    "request_id": request.id,
+                    "kind": "favourable",
+                    "body_html": "<p>تمت الموافقة على مطلبكم.</p>",
+                }
+            )
+        )
+        self.assertEqual(request.state, "answer_drafted")
+        self.assertTrue(answer._emowaten_needs_signature())
+        answer.action_submit()
+        self.assertEqual(answer.state, "to_sign")
+        self.assertEqual(request.state, "to_sign")
+        with self.assertRaises(UserError):
+            answer.action_send()
+        signed_pdf = b"%PDF-1.4 signed by the signature addon"
+        answer.with_user(self.user_signatory)._emowaten_mark_signed(signed_pdf)
+        self.assertEqual(answer.state, "sent")
+        self.assertEqual(answer.signatory_id, self.user_signatory)
+        self.assertEqual(request.state, "answered")
+        sent = request.message_ids.filtered(
+            lambda m: answer.signed_attachment_id in m.attachment_ids
+        )
+        self.assertTrue(sent, "the signed letter is e-mailed to the citizen")
+        self.assertIn(self.citizen, sent.partner_ids)
+        with self.assertRaises(ValidationError):
+            request._emowaten_set_rating(7)
+        request.action_close()
+        self.assertEqual(request.state, "closed")
+        self.assertTrue(request.stage_id.fold)
+        request._emowaten_set_rating(4, "Quick and clear")
+        self.assertEqual(request.rating, 4)
+
+    def test_guidance_answer_needs_no_signature(self):
+        request = self._request(type_id=self.type_guidance.id)
+        answer = self.env["emowaten.answer"].create(
+            {
+                "request_id": request.id,
+                "kind": "favourable",
+                "body_html": "<p>Voici la procédure.</p>",
+                "lang": "fr",
+            }
+        )
+        self.assertFalse(answer._emowaten_needs_signature())
+        answer.action_submit()
+        self.assertEqual(answer.state, "sent")
+        self.assertTrue(answer.letter_attachment_id)
+        self.assertEqual(request.state, "answered")
+
+    def test_unfavourable_answer_requires_reasons(self):
+        request = self._request()
+        with self.assertRaises(ValidationError):
+            self.env["emowaten.answer"].create(
+                {
+                    "request_id": request.id,
+                    "kind": "unfavourable",
+                    "body_html": "<p>Non.</p>",
+                }
+            )
+
+    def test_close_requires_written_answer(self):
+        request = self._request()
+        with self.assertRaises(UserError):
+            request.action_close()
+
+    def test_kanban_move_syncs_state(self):
+        request = self._request()
+        request.stage_id = self.env.ref("emowaten_petitions.stage_study")
+        self.assertEqual(request.state, "study")
+        with self.assertRaises(UserError):
+            request.stage_id = self.env.ref("emowaten_petitions.stage_new")
+
+    def test_stage_required_fields(self):
+        stage = self.env.ref("emowaten_petitions.stage_study")
+        stage.required_field_ids = self.env["ir.model.fields"]._get(
+            "emowaten.request", "category_id"
+        )
+        request = self._request()
+        with self.assertRaises(ValidationError):
+            request.stage_id = stage
+        request.category_id = self.env["emowaten.request.category"].create(
+            {"name": "Voirie"}
+        )
+        request.stage_id = stage
+        self.assertEqual(request.state, "study")
+
+    def test_withdraw(self):
+        request = self._request()
+        request.action_withdraw()
+        self.assertEqual(request.state, "withdrawn")
+        self.assertTrue(request.close_date)
+        with self.assertRaises(UserError):
+            request.action_withdraw()
+
+
+def _days(n):
+    from datetime import timedelta
+
+    return timedelta(days=n)
