@@ -1,0 +1,571 @@
+"""e-Mowaten's benchmark suite, one command (issue 9).
+
+    python benchmarks/run.py --quick   # 20,000 requests, 1,000 ORM creations: minutes
+    python benchmarks/run.py           # 1,000,000 requests, 10,000 creations: an hour+
+
+It creates a throw-away database with every e-Mowaten addon and the peer, OCA
+``helpdesk_mgmt`` + ``helpdesk_mgmt_sla`` (``scripts/odoo -d <db> -i ...
+--stop-after-init``),
+fills it with national-volume data (generate.py) and as many peer tickets
+(peer_helpdesk.py), then measures, in this process through an Odoo registry, e-Mowaten
+against the peer and against the floor (PostgreSQL COPY, plain SQL), runs the floors of
+the tools (floor_*.py: tesseract, bare pyhanko, bare xlsxwriter) and the per-addon
+benchmark scripts (bench_*.py, with ``--quick`` in quick mode), and prints one table:
+operation, e-Mowaten, peer or floor, ratio, peak memory. The table also goes, as
+Markdown with the machine description, to benchmarks/out/latest.md.
+
+Ratios are ``e-Mowaten / other`` of the printed values; each row says whether higher or
+lower is better. Nothing here asserts a timing.
+"""
+
+import argparse
+import io
+import random
+import re
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import common  # noqa: E402
+from common import Row  # noqa: E402
+
+QUICK = {"requests": 20_000, "creates": 1_000, "searches": 30}
+FULL = {"requests": 1_000_000, "creates": 10_000, "searches": 100}
+OPEN_STATES = (
+    "registered",
+    "screening",
+    "routed",
+    "study",
+    "answer_drafted",
+    "to_sign",
+)
+
+# per-addon scripts written with the addons: run.py runs them and reads their output
+ADDON_SCRIPTS = [
+    "bench_petitions.py",
+    "bench_scan.py",
+    "bench_signature.py",
+    "bench_reporting.py",
+    "bench_hosting.py",
+    "bench_portal.py",
+]
+
+
+# ------------------------------------------------------------ e-Mowaten vs the peer
+def citizens(env, limit=5000):
+    env.cr.execute(
+        "SELECT id FROM res_partner WHERE emowaten_is_citizen "
+        "ORDER BY id DESC LIMIT %s",
+        [limit],
+    )
+    return [r[0] for r in env.cr.fetchall()]
+
+
+def biggest_office(env):
+    env.cr.execute(
+        "SELECT office_id FROM emowaten_request "
+        "GROUP BY 1 ORDER BY count(*) DESC LIMIT 1"
+    )
+    return env.cr.fetchone()[0]
+
+
+def create_requests(env, n, partner_ids, office_id, seed=7):
+    """Register ``n`` requests through the ORM, one ``create`` per request."""
+    import generate
+
+    rng = random.Random(seed)
+    Request = env["emowaten.request"]
+    type_id = (
+        env["emowaten.request.type"].search([("code", "=", "petition")], limit=1).id
+    )
+    channels = ["portal", "counter", "post", "email", "phone", "mobile"]
+    subjects = generate.SUBJECTS_AR + generate.SUBJECTS_FR
+    for i in range(n):
+        Request.create(
+            {
+                "office_id": office_id,
+                "type_id": type_id,
+                "channel": channels[i % len(channels)],
+                "subject": subjects[i % len(subjects)],
+                "description": generate.TEXT_AR[i % len(generate.TEXT_AR)],
+                "partner_id": rng.choice(partner_ids),
+                "state": "registered",
+            }
+        )
+    env.flush_all()
+
+
+def copy_floor(env, n):
+    """The same request rows inserted by PostgreSQL COPY: the rows the ORM just wrote,
+    exported, renamed (unique references) and loaded again; rolled back afterwards."""
+    cr = env.cr
+    cr.execute(
+        "SELECT column_name FROM information_schema.columns "
+        "WHERE table_name = 'emowaten_request' AND column_name != 'id' "
+        "ORDER BY ordinal_position"
+    )
+    cols = [r[0] for r in cr.fetchall()]
+    select = ", ".join(
+        "name || '-C'" if c == "name" else ("NULL" if c == "access_token" else c)
+        for c in cols
+    )
+    buf = io.StringIO()
+    cr.copy_expert(
+        f"COPY (SELECT {select} FROM emowaten_request "
+        f"ORDER BY id DESC LIMIT {n}) TO STDOUT",
+        buf,
+    )
+    buf.seek(0)
+    cr.execute("SAVEPOINT bench_copy")
+    with common.Measure() as m:
+        cr.copy_expert(f"COPY emowaten_request ({', '.join(cols)}) FROM STDIN", buf)
+    cr.execute("ROLLBACK TO SAVEPOINT bench_copy")
+    return m
+
+
+def kanban_sql_floor(cr, where, params, limit=40):
+    """The kanban first page in plain SQL: counts per stage, then the newest records of
+    each unfolded stage with the stored columns the kanban shows."""
+    cr.execute(
+        f"SELECT stage_id, count(*) FROM emowaten_request r WHERE {where} GROUP BY 1",
+        params,
+    )
+    cr.fetchall()
+    cr.execute(
+        f"""
+        SELECT x.* FROM emowaten_request_stage s CROSS JOIN LATERAL (
+            SELECT r.id, r.name, r.subject, r.partner_id, p.name AS partner, r.user_id,
+                   r.date_deadline, r.priority, r.color, r.channel, r.type_id, r.state,
+                   r.implicit_refusal, r.escalation_level
+            FROM emowaten_request r LEFT JOIN res_partner p ON p.id = r.partner_id
+            WHERE r.stage_id = s.id AND {where}
+            ORDER BY r.id DESC LIMIT {limit}
+        ) x WHERE NOT COALESCE(s.fold, FALSE) AND s.active
+        """,
+        params,
+    )
+    return cr.fetchall()
+
+
+def measure_core(db, sizes, rows):  # noqa: C901 - one linear script of measurements
+    import peer_helpdesk as peer
+
+    n_create = sizes["creates"]
+    with common.odoo_env(db) as env:
+        partner_ids = citizens(env)
+        office_id = biggest_office(env)
+        _teams, _sla, creation_team = peer.setup(env)
+        team_id = _teams[office_id]
+        env.cr.execute("SELECT count(*) FROM emowaten_request")
+        n_req = env.cr.fetchone()[0]
+        env.cr.execute("SELECT count(*) FROM helpdesk_ticket")
+        n_tk = env.cr.fetchone()[0]
+    volume = f"{n_req:,} requests / {n_tk:,} tickets in the database"
+    common.log(volume)
+
+    # 1. registration through the ORM, one create per record
+    common.log(f"registration: {n_create:,} requests through the ORM ...")
+    with common.odoo_env(db) as env, common.Measure() as ours:
+        create_requests(env, n_create, partner_ids, office_id)
+    common.log(f"  {n_create / ours.seconds:.1f}/s")
+    common.log(f"peer: {n_create:,} tickets through the ORM ...")
+    with common.odoo_env(db) as env, common.Measure() as theirs:
+        peer.create_tickets(env, n_create, partner_ids, creation_team)
+    common.log(f"  {n_create / theirs.seconds:.1f}/s")
+    rows.append(
+        Row(
+            f"register {n_create:,} requests via ORM (one create each)",
+            n_create / ours.seconds,
+            n_create / theirs.seconds,
+            "helpdesk_mgmt",
+            "records/s",
+            "higher",
+            max(ours.peak_mb, theirs.peak_mb),
+            "target ≥ 5×",
+            f"peak: ours {ours.peak_mb:,.0f} MB, peer {theirs.peak_mb:,.0f} MB",
+        )
+    )
+    with common.odoo_env(db) as env:
+        floor = copy_floor(env, n_create)
+    rows.append(
+        Row(
+            f"insert {n_create:,} requests: ORM vs PostgreSQL COPY",
+            n_create / ours.seconds,
+            n_create / floor.seconds,
+            "COPY",
+            "records/s",
+            "higher",
+            floor.peak_mb,
+            "floor; COPY writes the request rows only (the ORM also writes "
+            "followers, chatter, custody)",
+        )
+    )
+
+    # 2. kanban first page with grouped counts, whole register and one office
+    with common.odoo_env(db) as env:
+        ours_spec = peer.kanban_spec(env, "emowaten.request")
+        peer_spec = peer.kanban_spec(env, "helpdesk.ticket")
+        for label, ours_dom, peer_dom, where, params in (
+            ("whole register", [], [], "TRUE", []),
+            (
+                "one office (the largest)",
+                [("office_id", "=", office_id)],
+                [("team_id", "=", team_id)],
+                "r.office_id = %s",
+                [office_id],
+            ),
+        ):
+            t_ours, m_ours = common.repeat(
+                lambda d=ours_dom: (
+                    env.invalidate_all(),
+                    peer.kanban_first_page(env, "emowaten.request", d, ours_spec),
+                ),
+                times=5,
+            )
+            t_peer, m_peer = common.repeat(
+                lambda d=peer_dom: (
+                    env.invalidate_all(),
+                    peer.kanban_first_page(env, "helpdesk.ticket", d, peer_spec),
+                ),
+                times=5,
+            )
+            t_sql, m_sql = common.repeat(
+                lambda w=where, p=params: kanban_sql_floor(env.cr, w, p), times=5
+            )
+            rows.append(
+                Row(
+                    f"kanban first page + grouped counts, {label}",
+                    t_ours * 1000,
+                    t_peer * 1000,
+                    "helpdesk_mgmt",
+                    "ms",
+                    "lower",
+                    max(m_ours, m_peer),
+                    "target ≤ 1×",
+                )
+            )
+            rows.append(
+                Row(
+                    f"kanban first page, {label}: ORM vs plain SQL",
+                    t_ours * 1000,
+                    t_sql * 1000,
+                    "SQL",
+                    "ms",
+                    "lower",
+                    m_sql,
+                    "floor",
+                )
+            )
+
+        # 3. search by reference, as each search view does it
+        env.cr.execute(
+            "SELECT name, access_token FROM emowaten_request "
+            "TABLESAMPLE SYSTEM (5) LIMIT %s",
+            [sizes["searches"]],
+        )
+        refs = [r[0] for r in env.cr.fetchall()]
+        env.cr.execute(
+            "SELECT number FROM helpdesk_ticket TABLESAMPLE SYSTEM (5) LIMIT %s",
+            [sizes["searches"]],
+        )
+        numbers = [r[0] for r in env.cr.fetchall()]
+        Request = env["emowaten.request"]
+
+        def search_ours():
+            for ref in refs:
+                Request.search_fetch(
+                    ["|", ("name", "=ilike", ref + "%"), ("access_token", "=", ref)],
+                    ["name"],
+                    limit=80,
+                )
+
+        def search_peer():
+            for number in numbers:
+                peer.search_reference(env, number)
+
+        t_ours, m_ours = common.repeat(search_ours, times=3)
+        t_peer, m_peer = common.repeat(search_peer, times=3)
+        rows.append(
+            Row(
+                "search by reference (search view filter), per search",
+                t_ours * 1000 / max(1, len(refs)),
+                t_peer * 1000 / max(1, len(numbers)),
+                "helpdesk_mgmt",
+                "ms",
+                "lower",
+                max(m_ours, m_peer),
+                note=f"{len(refs)} references / {len(numbers)} numbers sampled",
+            )
+        )
+
+    # 4. escalation cron vs the peer's SLA recomputation
+    with common.odoo_env(db) as env:
+        env.cr.execute(
+            "SELECT count(*) FROM emowaten_request WHERE state IN %s "
+            "AND date_deadline <= current_date + 5 AND escalation_level = 0",
+            [OPEN_STATES],
+        )
+        backlog = env.cr.fetchone()[0]
+    with common.odoo_env(db) as env, common.Measure() as ours:
+        env["emowaten.request"]._cron_escalate()
+    with common.odoo_env(db) as env:
+        env.cr.execute(
+            "SELECT count(*) FROM mail_activity WHERE res_model = 'emowaten.request'"
+        )
+        activities = env.cr.fetchone()[0]
+    with common.odoo_env(db) as env, common.Measure() as theirs:
+        n_sla = peer.sla_run(env)
+    per_ours = ours.seconds * 1000 / max(1, backlog)
+    per_peer = theirs.seconds * 1000 / max(1, n_sla)
+    rows.append(
+        Row(
+            "escalation cron vs peer SLA recomputation, per file",
+            per_ours,
+            per_peer,
+            "helpdesk_mgmt_sla",
+            "ms",
+            "lower",
+            max(ours.peak_mb, theirs.peak_mb),
+            note=f"ours {backlog:,} files ({activities:,} activities) in "
+            f"{ours.seconds:.2f} s; peer {n_sla:,} SLA lines in {theirs.seconds:.2f} s",
+        )
+    )
+    return volume
+
+
+# --------------------------------------------------------------- child scripts
+def run_script(path, args, timeout):
+    cmd = [str(common.VENV_PY), str(path), *args]
+    common.log("$", " ".join(cmd))
+    rc, out, seconds, peak = common.run_child(cmd, timeout=timeout)
+    return rc, out, seconds, peak
+
+
+def floors_and_addons(db, quick, rows, raw):
+    """floor_*.py (bare tools) and bench_*.py (e-Mowaten), paired when both ran."""
+    timeout = 900 if quick else 3600
+    results = {}
+    for path in sorted(common.BENCH.glob("floor_*.py")):
+        rc, out, seconds, peak = run_script(path, ["--quick"] if quick else [], timeout)
+        raw[path.name] = (rc, out, seconds, peak)
+        results[path.stem] = (rc, out, peak)
+    for name in ADDON_SCRIPTS:
+        path = common.BENCH / name
+        if not path.exists():
+            raw[name] = None
+            continue
+        args = ["--quick"] if quick else []
+        rc, out, seconds, peak = run_script(path, args, timeout)
+        raw[name] = (rc, out, seconds, peak)
+        results[path.stem] = (rc, out, peak)
+    for spec in PAIRS:
+        rows.append(pair_row(spec, results))
+
+
+# how to read each script's output: (row label, unit, better, e-Mowaten source,
+# e-Mowaten regex, floor source, floor regex, floor name)
+PAIRS = [
+    (
+        "OCR one page: e-Mowaten scan vs tesseract command",
+        "s/page",
+        "lower",
+        "bench_scan",
+        [
+            r"e-?mowaten[^\n]*?([0-9.]+)\s*s\s*/\s*page",
+            r"([0-9.]+)\s*s\s*/\s*page",
+            r"([0-9.]+)\s*pages?\s*/\s*min",
+        ],
+        "floor_tesseract",
+        [r"tesseract:\s*([0-9.]+)\s*s/page"],
+        "tesseract",
+    ),
+    (
+        "sign one answer: e-Mowaten vs bare pyhanko",
+        "s/signature",
+        "lower",
+        "bench_signature",
+        [
+            r"e-?mowaten[^\n]*?([0-9.]+)\s*s\s*/\s*signature",
+            r"([0-9.]+)\s*s\s*/\s*signature",
+            r"([0-9.]+)\s*s/sig",
+        ],
+        "floor_pyhanko",
+        [r"pyhanko:\s*([0-9.]+)\s*s/signature"],
+        "bare pyhanko",
+    ),
+    (
+        "yearly XLSX statistics: e-Mowaten vs bare xlsxwriter",
+        "s",
+        "lower",
+        "bench_reporting",
+        [r"e-?mowaten[^\n]*?([0-9.]+)\s*s\b", r"report[^\n]*?([0-9.]+)\s*s\b"],
+        "floor_xlsxwriter",
+        [r"xlsxwriter:\s*([0-9.]+)\s*s\b"],
+        "bare xlsxwriter",
+    ),
+]
+
+
+def pair_row(spec, results):
+    label, unit, better, ours_src, ours_pats, floor_src, floor_pats, floor_name = spec
+    ours = floor = None
+    peak = None
+    note = []
+    if ours_src in results and results[ours_src][0] == 0:
+        out = results[ours_src][1]
+        for pat in ours_pats:
+            ours = common.find_number(out, pat)
+            if ours is not None:
+                if "pages?\\s*/\\s*min" in pat and ours:
+                    ours = 60.0 / ours
+                break
+        peak = results[ours_src][2]
+        if ours is None:
+            note.append(f"{ours_src}.py ran; figure not recognised, see latest.md")
+    else:
+        note.append(
+            f"{ours_src}.py not available" if ours_src not in results else "failed"
+        )
+    if floor_src in results and results[floor_src][0] == 0:
+        for pat in floor_pats:
+            floor = common.find_number(results[floor_src][1], pat)
+            if floor is not None:
+                break
+        peak = max(peak or 0, results[floor_src][2])
+    else:
+        note.append(f"{floor_src}.py failed")
+    return Row(
+        label, ours, floor, floor_name, unit, better, peak, "floor", "; ".join(note)
+    )
+
+
+# ------------------------------------------------------------------------ main
+def main(argv=None):
+    common.ensure_venv()
+    parser = argparse.ArgumentParser(
+        description="e-Mowaten benchmark suite",
+        formatter_class=argparse.RawTextHelpFormatter,
+    )
+    parser.add_argument("--quick", action="store_true", help="20,000 requests, minutes")
+    parser.add_argument(
+        "--db", default=None, help="database name (default h_bench[_quick])"
+    )
+    parser.add_argument("--requests", type=int, help="override the number of requests")
+    parser.add_argument("--creates", type=int, help="override the ORM creations")
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure an already generated database"
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the database afterwards"
+    )
+    parser.add_argument(
+        "--no-scripts", action="store_true", help="skip floor_/bench_ scripts"
+    )
+    args = parser.parse_args(argv)
+    sizes = dict(QUICK if args.quick else FULL)
+    if args.requests:
+        sizes["requests"] = args.requests
+    if args.creates:
+        sizes["creates"] = args.creates
+    db = args.db or ("h_bench_quick" if args.quick else "h_bench")
+    common.OUT.mkdir(exist_ok=True)
+    started = datetime.now(UTC)
+    meta = common.machine()
+    rows, raw = [], {}
+    t_all = time.perf_counter()
+
+    if not args.reuse:
+        addons = common.our_addons() + list(common.PEER_ADDONS)
+        seconds = common.create_db(db, addons, common.OUT / f"{db}-install.log")
+        rows.append(Row("create the database (all addons + peer)", seconds, unit="s"))
+        rc, out, seconds, peak = run_script(
+            common.BENCH / "generate.py",
+            ["--db", db, "--requests", str(sizes["requests"])],
+            None,
+        )
+        raw["generate.py"] = (rc, out, seconds, peak)
+        if rc:
+            print(out)
+            raise SystemExit("generate.py failed")
+        rows.append(
+            Row(
+                f"generate {sizes['requests']:,} requests, 3 attachments each (SQL)",
+                common.find_number(out, r"requests in ([0-9.]+) s") or seconds,
+                unit="s",
+                peak_mb=peak,
+                note=gen_note(out),
+            )
+        )
+        rc, out, seconds, peak = run_script(
+            common.BENCH / "peer_helpdesk.py", ["--db", db, "fill"], None
+        )
+        raw["peer_helpdesk.py fill"] = (rc, out, seconds, peak)
+        if rc:
+            print(out)
+            raise SystemExit("peer_helpdesk.py fill failed")
+        rows.append(
+            Row(
+                "fill the peer with as many tickets (SQL)",
+                common.find_number(out, r"tickets in ([0-9.]+) s") or seconds,
+                unit="s",
+                peak_mb=peak,
+            )
+        )
+
+    volume = measure_core(db, sizes, rows)
+    if not args.no_scripts:
+        floors_and_addons(db, args.quick, rows, raw)
+
+    meta = {
+        "run": f"{started:%Y-%m-%d %H:%M} UTC, "
+        + ("--quick" if args.quick else "full scale")
+        + f", {time.perf_counter() - t_all:,.0f} s in all",
+        "data": volume,
+        **meta,
+    }
+    print()
+    for key, value in meta.items():
+        print(f"{key}: {value}")
+    print()
+    common.print_table(rows)
+    md = common.markdown(rows, "e-Mowaten benchmark — latest run", meta)
+    md += raw_section(raw)
+    name = "latest.md"
+    (common.OUT / name).write_text(md)
+    (common.OUT / ("latest-quick.md" if args.quick else "latest-full.md")).write_text(
+        md
+    )
+    print(f"\nwritten to {common.OUT / name}")
+    if not args.keep and not args.reuse:
+        common.drop_db(db)
+
+
+def gen_note(out):
+    parts = re.findall(r"^\s+(\w[\w ()]+?)\s+([0-9.]+) s$", out, re.MULTILINE)
+    return ", ".join(f"{k.strip()} {float(v):.0f} s" for k, v in parts if k != "total")
+
+
+def raw_section(raw):
+    md = ["", "## Output of the scripts", ""]
+    for name, item in raw.items():
+        if item is None:
+            md.append(f"- `{name}`: not available (not in benchmarks/ yet)")
+            continue
+        rc, out, seconds, peak = item
+        tail = "\n".join(out.strip().splitlines()[-25:])
+        md += [
+            f"### `{name}` — exit {rc}, {seconds:.1f} s, peak {peak:,.0f} MB",
+            "",
+            "```",
+            tail,
+            "```",
+            "",
+        ]
+    return "\n".join(md) + "\n"
+
+
+if __name__ == "__main__":
+    main()
