@@ -1,0 +1,1 @@
+from . import emowaten_request_analysis

@@ -1,0 +1,1 @@
+from . import emowaten_reporting_wizard
