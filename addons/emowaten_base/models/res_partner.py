@@ -149,25 +149,54 @@ class ResPartner(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         vals_list = [self._emowaten_normalize_vals(vals) for vals in vals_list]
+        for vals in vals_list:
+            if (
+                vals.get("emowaten_cin")
+                and vals.get("emowaten_is_citizen")
+                and vals.get("active", True)
+            ):
+                self._emowaten_check_cin_free(vals["emowaten_cin"])
         return super().create(vals_list)
 
     def write(self, vals):
-        if not self:
-            return super().write(vals)
-        keys = {
-            "phone",
-            "emowaten_cin",
-            "emowaten_mf",
-            "emowaten_consent",
-            "emowaten_passport",
-        }
-        if not keys & set(vals):
-            return super().write(vals)
-        citizen = vals.get(
-            "emowaten_is_citizen", all(self.mapped("emowaten_is_citizen"))
-        )
-        vals = self._emowaten_normalize_vals(vals, citizen=citizen)
+        keys = {"phone", "emowaten_cin", "emowaten_mf", "emowaten_consent"}
+        keys.add("emowaten_passport")
+        if self and keys & set(vals):
+            citizen = vals.get(
+                "emowaten_is_citizen", all(self.mapped("emowaten_is_citizen"))
+            )
+            vals = self._emowaten_normalize_vals(vals, citizen=citizen)
+        if self and {"emowaten_cin", "emowaten_is_citizen", "active"} & set(vals):
+            # check before the UPDATE, so that the user gets a clear message
+            # instead of the unique index's error
+            for partner in self:
+                cin = vals.get("emowaten_cin", partner.emowaten_cin)
+                citizen = vals.get("emowaten_is_citizen", partner.emowaten_is_citizen)
+                active = vals.get("active", partner.active)
+                if cin and citizen and active:
+                    partner._emowaten_check_cin_free(cin, exclude_ids=self.ids)
         return super().write(vals)
+
+    @api.model
+    def _emowaten_check_cin_free(self, cin, exclude_ids=()):
+        other = (
+            self.sudo()
+            .with_context(active_test=True)
+            .search_count(
+                [
+                    ("emowaten_cin", "=", cin),
+                    ("emowaten_is_citizen", "=", True),
+                    ("id", "not in", list(exclude_ids)),
+                ],
+                limit=1,
+            )
+        )
+        if other:
+            raise ValidationError(
+                self.env._(
+                    "Another active citizen already has the CIN %(cin)s.", cin=cin
+                )
+            )
 
     # ------------------------------------------------------------------
     # Normalisation and validation helpers
