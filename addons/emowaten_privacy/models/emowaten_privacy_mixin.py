@@ -1,0 +1,33 @@
+from odoo import models
+
+
+class EmowatenPrivacyLogged(models.AbstractModel):
+    """Records whose opening by a staff member is written to the access log."""
+
+    _name = "emowaten.privacy.logged"
+    _description = "Read Access Logged (personal data)"
+
+    def _emowaten_privacy_citizen(self):
+        """The citizen (res.partner) whose personal data this record shows."""
+        self.ensure_one()
+        return self.env["res.partner"]
+
+    def _emowaten_privacy_request(self):
+        """The request this record belongs to, if any."""
+        self.ensure_one()
+        return self.env["emowaten.request"]
+
+    # not @api.readonly: logging the read is a write, so the call must get a read/write
+    # cursor even where a read-only replica serves the other reads
+    def web_read(self, specification):
+        result = super().web_read(specification)
+        records = self.browse([vals["id"] for vals in result if vals.get("id")])
+        self.env["emowaten.privacy.access.log"]._emowaten_log(records.exists())
+        return result
+
+    def export_data(self, fields_to_export):
+        result = super().export_data(fields_to_export)
+        self.env["emowaten.privacy.access.log"]._emowaten_log(
+            self, access_type="export"
+        )
+        return result

@@ -1,0 +1,3 @@
+from . import test_access_log
+from . import test_retention
+from . import test_export

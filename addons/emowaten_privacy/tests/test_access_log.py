@@ -1,0 +1,111 @@
+import psycopg2
+
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from .common import EmowatenPrivacyCase
+
+
+@tagged("post_install", "-at_install")
+class TestAccessLog(EmowatenPrivacyCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.req_a = cls._request(cls.office_a)
+        cls.req_b = cls._request(cls.office_b, partner=cls.citizen_other)
+        cls.Log = cls.env["emowaten.privacy.access.log"]
+
+    def _logs(self, **criteria):
+        domain = [(key, "=", value) for key, value in criteria.items()]
+        return self.Log.sudo().search(domain)
+
+    def test_opening_a_request_is_logged(self):
+        self.req_a.with_user(self.agent).web_read({"subject": {}, "partner_id": {}})
+        log = self._logs(user_id=self.agent.id, request_id=self.req_a.id)
+        self.assertEqual(len(log), 1)
+        self.assertEqual(log.partner_id, self.citizen)
+        self.assertEqual(log.res_model, "emowaten.request")
+        self.assertEqual(log.res_id, self.req_a.id)
+        self.assertEqual(log.access_type, "read")
+        self.assertEqual(log.user_login, "prv_agent")
+        self.assertEqual(log.record_name, self.req_a.display_name)
+
+    def test_opening_a_citizen_is_logged(self):
+        self.citizen.with_user(self.agent).web_read({"name": {}})
+        log = self._logs(user_id=self.agent.id, res_model="res.partner")
+        self.assertEqual(log.partner_id, self.citizen)
+        self.assertFalse(log.request_id)
+
+    def test_opening_an_answer_is_logged(self):
+        answer = self.env["emowaten.answer"].create(
+            {"request_id": self.req_a.id, "kind": "information"}
+        )
+        answer.with_user(self.agent).web_read({"kind": {}})
+        log = self._logs(user_id=self.agent.id, res_model="emowaten.answer")
+        self.assertEqual(log.request_id, self.req_a)
+        self.assertEqual(log.partner_id, self.citizen)
+
+    def test_non_citizen_partner_and_portal_reads_are_not_logged(self):
+        self.agent.partner_id.with_user(self.agent).web_read({"name": {}})
+        self.assertFalse(self._logs(user_id=self.agent.id))
+        self.Log.with_user(self.portal_user)._emowaten_log(self.req_a)
+        self.assertFalse(self._logs(user_id=self.portal_user.id))
+
+    def test_export_from_a_list_is_logged(self):
+        self.agent.group_ids += self.env.ref("base.group_allow_export")
+        self.req_a.with_user(self.agent).export_data(["name", "subject"])
+        log = self._logs(user_id=self.agent.id, access_type="export")
+        self.assertEqual(log.request_id, self.req_a)
+
+    def test_log_is_append_only(self):
+        self.req_a.with_user(self.agent).web_read({"subject": {}})
+        log = self._logs(user_id=self.agent.id)
+        with self.assertRaises(UserError):
+            log.sudo().write({"user_login": "someone_else"})
+        with self.assertRaises(UserError):
+            log.sudo().unlink()
+        # not even SQL can change or delete a line
+        with (
+            self.assertRaises(psycopg2.Error),
+            mute_logger("odoo.sql_db"),
+            self.env.cr.savepoint(),
+        ):
+            self.env.cr.execute(
+                "UPDATE emowaten_privacy_access_log SET user_login = 'x' WHERE id = %s",
+                [log.id],
+            )
+        with (
+            self.assertRaises(psycopg2.Error),
+            mute_logger("odoo.sql_db"),
+            self.env.cr.savepoint(),
+        ):
+            self.env.cr.execute(
+                "DELETE FROM emowaten_privacy_access_log WHERE id = %s", [log.id]
+            )
+        # nobody forges an entry either
+        with self.assertRaises(UserError):
+            self.Log.with_user(self.admin).create(
+                {"res_model": "res.partner", "res_id": self.citizen.id}
+            )
+
+    def test_deleting_a_draft_keeps_the_log_line(self):
+        draft = self._request(self.office_a, state="draft")
+        draft.with_user(self.agent).web_read({"subject": {}})
+        log = self._logs(user_id=self.agent.id, res_id=draft.id)
+        draft.unlink()
+        self.assertTrue(log.exists())
+        self.assertFalse(log.request_id)
+        self.assertEqual(log.res_id, draft.id)
+
+    def test_who_reads_the_log(self):
+        self.req_a.with_user(self.agent).web_read({"subject": {}})
+        self.req_b.with_user(self.supervisor).web_read({"subject": {}})
+        with self.assertRaises(AccessError):
+            self.Log.with_user(self.agent).search([])
+        manager_view = self.Log.with_user(self.manager).search([])
+        self.assertIn(self.req_a, manager_view.request_id)
+        self.assertNotIn(self.req_b, manager_view.request_id)
+        supervisor_view = self.Log.with_user(self.supervisor).search([])
+        self.assertIn(self.req_a, supervisor_view.request_id)
+        self.assertIn(self.req_b, supervisor_view.request_id)

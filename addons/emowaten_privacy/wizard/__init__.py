@@ -1,0 +1,1 @@
+from . import emowaten_privacy_export
