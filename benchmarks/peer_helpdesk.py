@@ -258,15 +258,16 @@ def fill(db):
 
 
 # ------------------------------------------------------------------ measurements
-def create_tickets(env, n, partner_ids, team_id, seed=7):
-    """Create ``n`` tickets through the ORM, one ``create`` per ticket (one citizen
-    filing one request), in a team without SLA — the peer at its fastest."""
+def create_tickets(env, n, partner_ids, team_id, batch=1, seed=7):
+    """Create ``n`` tickets through the ORM, ``batch`` per ``create`` call, in a team
+    without SLA — the peer at its fastest."""
     rng = random.Random(seed)
     Ticket = env["helpdesk.ticket"]
     channels = list(channel_ids(env).values())
     subjects = generate.SUBJECTS_AR + generate.SUBJECTS_FR
+    vals_list = []
     for i in range(n):
-        Ticket.create(
+        vals_list.append(
             {
                 "name": subjects[i % len(subjects)],
                 "description": f"<p>{generate.TEXT_AR[i % len(generate.TEXT_AR)]}</p>",
@@ -275,6 +276,11 @@ def create_tickets(env, n, partner_ids, team_id, seed=7):
                 "channel_id": channels[i % len(channels)],
             }
         )
+        if len(vals_list) >= batch:
+            Ticket.create(vals_list)
+            vals_list = []
+    if vals_list:
+        Ticket.create(vals_list)
     env.flush_all()
 
 
