@@ -30,7 +30,7 @@ LOG_LINE = re.compile(
     r"(?P<logger>[\w.]+): (?P<msg>.*)$"
 )
 RESULT = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests")
-STATS = re.compile(r"^(?P<module>\w+): (?P<count>\d+) tests ")
+STARTING = re.compile(r"^odoo\.addons\.(?P<module>\w+)\.tests\.")
 
 # Warnings Odoo core prints on any database, with or without our addons. Each entry
 # is (logger, regex on the message). Keep this list short and explain every line.
@@ -121,12 +121,9 @@ def analyse_log(log_path):
                     f, e, n = (int(x) for x in r.groups())
                     failed += f + e
                     passed += n - f - e
-            elif logger == "odoo.tests.stats":
-                s = STATS.match(msg)
-                if s:
-                    per_module[s["module"]] = per_module.get(s["module"], 0) + int(
-                        s["count"]
-                    )
+            elif msg.startswith("Starting ") and (s := STARTING.match(logger)):
+                # One "Starting Class.test_method ..." line per test that ran.
+                per_module[s["module"]] = per_module.get(s["module"], 0) + 1
             if level in ("ERROR", "CRITICAL"):
                 problems.append(line.rstrip())
             elif level == "WARNING":
