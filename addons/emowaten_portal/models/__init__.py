@@ -1,0 +1,3 @@
+from . import emowaten_portal_throttle
+from . import emowaten_portal_statistics
+from . import emowaten_request

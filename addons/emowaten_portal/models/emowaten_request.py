@@ -1,0 +1,262 @@
+import re
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Domain
+from odoo.tools import consteq
+
+# states in which the citizen may still withdraw the request or add documents
+PORTAL_OPEN_STATES = (
+    "registered",
+    "screening",
+    "routed",
+    "study",
+    "answer_drafted",
+    "to_sign",
+)
+RATABLE_STATES = ("answered", "closed")
+
+
+class EmowatenRequest(models.Model):
+    _inherit = "emowaten.request"
+
+    # ------------------------------------------------------------------
+    # Choices offered on the public form
+    # ------------------------------------------------------------------
+    @api.model
+    def _emowaten_portal_types(self):
+        return self.env["emowaten.request.type"].sudo().search([("active", "=", True)])
+
+    @api.model
+    def _emowaten_portal_governorates(self):
+        return (
+            self.env["res.country.state"]
+            .sudo()
+            .search([("country_id.code", "=", "TN")], order="code")
+        )
+
+    @api.model
+    def _emowaten_portal_office(self, state):
+        """The office that receives a portal filing: the governorate's own office when
+        there is one, else the Central Bureau, else any office."""
+        Office = self.env["emowaten.office"].sudo()
+        office = Office.browse()
+        if state:
+            office = Office.search(
+                [("kind", "=", "governorate"), ("state_id", "=", state.id)], limit=1
+            )
+        if not office:
+            office = Office.search([("kind", "=", "central")], limit=1)
+        if not office:
+            office = Office.search([], limit=1)
+        if not office:
+            raise UserError(
+                self.env._(
+                    "The portal cannot receive requests yet: no Citizen Relations "
+                    "Office is configured."
+                )
+            )
+        return office
+
+    # ------------------------------------------------------------------
+    # Filing
+    # ------------------------------------------------------------------
+    @api.model
+    def _emowaten_portal_intake(self, form, files):
+        """Create and register the request of a validated portal form, with its files.
+
+        :param dict form: cleaned form values (see the portal controller)
+        :param list files: dicts ``name``, ``raw``, ``mimetype`` of checked uploads
+        """
+        state = self.env["res.country.state"].sudo().browse(int(form["state_id"]))
+        citizen = {
+            "name": form["name"],
+            "emowaten_cin": form["cin"],
+            "state_id": state.id,
+            "emowaten_consent": True,
+        }
+        if form.get("phone"):
+            citizen["phone"] = form["phone"]
+        if form.get("email"):
+            citizen["email"] = form["email"]
+        if self.env.context.get("lang"):
+            citizen["lang"] = self.env.context["lang"]
+        vals = {
+            "citizen": citizen,
+            "type_id": int(form["type_id"]),
+            "subject": form["subject"],
+            "description": form["description"],
+            "state_id": state.id,
+            "channel": "portal",
+            "office_id": self._emowaten_portal_office(state).id,
+        }
+        record = self.sudo()._emowaten_create_from_intake(vals)
+        partner = record.partner_id
+        if not partner.emowaten_consent:
+            partner.sudo().write({"emowaten_consent": True})
+        record._emowaten_portal_attach(files, author=partner)
+        return record
+
+    def _emowaten_portal_attach(self, files, author, body=None):
+        """Attach checked uploads to the request through a message of the citizen, so
+        they appear in the file's history with their author."""
+        self.ensure_one()
+        if not files and not body:
+            return self.env["mail.message"]
+        attachments = (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "name": file["name"],
+                        "raw": file["raw"],
+                        "mimetype": file["mimetype"],
+                        "res_model": self._name,
+                        "res_id": self.id,
+                    }
+                    for file in files
+                ]
+            )
+        )
+        if body is None:
+            body = self.env._("Documents added by the citizen: %s", len(files))
+        return self.sudo().message_post(
+            body=body,
+            author_id=author.id,
+            attachment_ids=attachments.ids,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+
+    # ------------------------------------------------------------------
+    # Tracking without an account
+    # ------------------------------------------------------------------
+    @api.model
+    def _emowaten_portal_lookup(self, reference="", cin="", tracking_code=""):
+        """The request matching a reference and CIN, or a tracking code; empty
+        otherwise.
+
+        Both ways do comparable work and return nothing that distinguishes an unknown
+        reference from a wrong CIN."""
+        Request = self.sudo().with_context(active_test=False)
+        code = re.sub(r"[^A-Za-z0-9]", "", tracking_code or "").upper()
+        if code:
+            if len(code) != 16:
+                return Request.browse()
+            formatted = "-".join(code[i : i + 4] for i in range(0, 16, 4))
+            record = Request.search([("access_token", "=", formatted)], limit=1)
+            if record and consteq(record.access_token, formatted):
+                return record
+            return Request.browse()
+        reference = (reference or "").strip().upper()
+        cin = re.sub(r"[\s.\-]", "", cin or "")
+        if not reference or not re.fullmatch(r"\d{8}", cin) or len(reference) > 64:
+            return Request.browse()
+        record = Request.search(
+            [("name", "=", reference), ("state", "!=", "draft")], limit=1
+        )
+        if (
+            record
+            and record.partner_id.emowaten_cin
+            and consteq(record.partner_id.emowaten_cin, cin)
+        ):
+            return record
+        return Request.browse()
+
+    # ------------------------------------------------------------------
+    # What the citizen sees
+    # ------------------------------------------------------------------
+    def _emowaten_portal_state_label(self):
+        self.ensure_one()
+        return dict(self._fields["state"]._description_selection(self.env)).get(
+            self.state
+        )
+
+    def _emowaten_portal_answers(self):
+        """Answers the citizen may read: the ones sent to them, from this file and from
+        the files of each competent body it was routed to."""
+        self.ensure_one()
+        files = self.sudo() | self.sudo().child_ids
+        return files.answer_ids.filtered(lambda a: a.state == "sent")
+
+    def _emowaten_portal_letter(self, answer):
+        """The letter of a sent answer: the signed PDF when there is one."""
+        answer = answer.sudo()
+        return answer.signed_attachment_id or answer.letter_attachment_id
+
+    def _emowaten_portal_verification_url(self, answer):
+        """Public verification page of a signed letter; the signature addon overrides
+        ``emowaten.answer._emowaten_verification_url`` when it is installed."""
+        answer = answer.sudo()
+        if hasattr(answer, "_emowaten_verification_url"):
+            return answer._emowaten_verification_url()
+        return False
+
+    def _emowaten_portal_messages(self):
+        """The public part of the history: comments and e-mails, never internal
+        notes."""
+        self.ensure_one()
+        domain = (
+            Domain("model", "=", self._name)
+            & Domain("res_id", "=", self.id)
+            & Domain("message_type", "in", ["comment", "email"])
+            & Domain("subtype_id.internal", "=", False)
+        )
+        return (
+            self.env["mail.message"].sudo().search(domain, order="date desc, id desc")
+        )
+
+    def _emowaten_portal_can_withdraw(self):
+        self.ensure_one()
+        return self.state in PORTAL_OPEN_STATES
+
+    def _emowaten_portal_can_rate(self):
+        self.ensure_one()
+        return self.state in RATABLE_STATES
+
+    # ------------------------------------------------------------------
+    # Actions of the logged-in owner
+    # ------------------------------------------------------------------
+    def _emowaten_portal_reply(self, text, author):
+        self.ensure_one()
+        text = (text or "").strip()
+        if not text:
+            raise ValidationError(self.env._("Write a message before sending it."))
+        # plain text from the citizen: escaped, line breaks kept
+        body = Markup("<br/>").join(text.splitlines())
+        return self.sudo().message_post(
+            body=body,
+            author_id=author.id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+
+    def _emowaten_portal_withdraw(self, author, reason=""):
+        self.ensure_one()
+        if not self._emowaten_portal_can_withdraw():
+            raise UserError(self.env._("This request can no longer be withdrawn."))
+        self.sudo().action_withdraw()
+        body = self.env._("The citizen withdrew the request.")
+        if reason and reason.strip():
+            body = Markup("%s<br/>%s") % (body, reason.strip()[:2000])
+        self.sudo().message_post(
+            body=body,
+            author_id=author.id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        return True
+
+    def _emowaten_portal_rate(self, score, comment=""):
+        self.ensure_one()
+        if not self._emowaten_portal_can_rate():
+            raise UserError(
+                self.env._("A request can only be rated once it has been answered.")
+            )
+        return self._emowaten_set_rating(score, (comment or "").strip()[:2000] or False)
+
+    def _emowaten_portal_date(self, value):
+        return fields.Date.to_string(value) if value else ""

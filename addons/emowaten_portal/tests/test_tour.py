@@ -1,0 +1,44 @@
+from odoo.tests import HttpCase, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestPortalTour(HttpCase):
+    def test_file_then_track(self):
+        env = self.env(context=dict(self.env.context, mail_notrack=True))
+        for code in ("ar_001", "fr_FR"):
+            env["res.lang"]._activate_lang(code)
+        params = env["ir.config_parameter"].sudo()
+        for scope in ("intake_ip", "intake_cin", "track_ip"):
+            params.set_param(f"emowaten_portal.{scope}_limit", 1000)
+        body = env["emowaten.body"].create(
+            {"name": "Tour Ministry", "code": "TOUR-MIN", "body_type": "ministry"}
+        )
+        env["emowaten.office"].create(
+            {
+                "name": "Tour Office",
+                "code": "TOUR",
+                "reference_prefix": "TOUR",
+                "kind": "central",
+                "body_id": body.id,
+            }
+        )
+        env["emowaten.request.type"].create(
+            {
+                "name": "Tour petition",
+                "code": "tour_petition",
+                "deadline_days": 60,
+                "sequence": 0,
+            }
+        )
+        if not env["res.country.state"].search_count([("country_id.code", "=", "TN")]):
+            env["res.country.state"].create(
+                {"name": "Tunis", "code": "TN-11", "country_id": env.ref("base.tn").id}
+            )
+        self.start_tour("/emowaten/file", "emowaten_portal_file_and_track")
+        record = (
+            env["emowaten.request"]
+            .sudo()
+            .search([("subject", "=", "Streetlight broken in front of the school")])
+        )
+        self.assertEqual(len(record), 1)
+        self.assertEqual(record.partner_id.emowaten_cin, "07654321")
