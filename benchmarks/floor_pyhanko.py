@@ -84,6 +84,7 @@ def main():
     parser.add_argument(
         "--quick", action="store_true", help="10 signatures instead of 50"
     )
+    parser.add_argument("--db", help="ignored: no database needed")
     args = parser.parse_args()
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import signers

@@ -64,6 +64,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="2 pages instead of 6")
     parser.add_argument("--lang", default="ara+fra")
+    parser.add_argument("--db", help="ignored: no database needed")
     args = parser.parse_args()
     pages, source = make_pages(2 if args.quick else 6)
     env = dict(os.environ, OMP_THREAD_LIMIT="1")

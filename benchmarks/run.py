@@ -324,14 +324,39 @@ def floors_and_addons(db, quick, rows, raw):
             continue
         args = ["--quick"] if quick else []
         rc, out, seconds, peak = run_script(path, args, timeout)
+        if rc and args and "unrecognized arguments: --quick" in out:
+            # a script without a quick mode runs at its own size
+            rc, out, seconds, peak = run_script(path, [], timeout)
+            out = "(no --quick option: ran at its default size)\n" + out
         raw[name] = (rc, out, seconds, peak)
         results[path.stem] = (rc, out, peak)
     for spec in PAIRS:
         rows.append(pair_row(spec, results))
+    paired = {spec[3] for spec in PAIRS}
+    for name in ADDON_SCRIPTS:
+        stem = name[:-3]
+        if stem in paired:
+            continue
+        item = raw.get(name)
+        if item is None:
+            rows.append(Row(f"{name} (its own figures)", note="not available"))
+            continue
+        rc, _out, seconds, peak = item
+        rows.append(
+            Row(
+                f"{name} (its own figures in latest.md)",
+                seconds,
+                unit="s",
+                peak_mb=peak,
+                note="ran" if rc == 0 else f"failed (exit {rc})",
+            )
+        )
 
 
-# how to read each script's output: (row label, unit, better, e-Mowaten source,
-# e-Mowaten regex, floor source, floor regex, floor name)
+# how to read each script's output: (row label, unit, better, e-Mowaten script,
+# e-Mowaten regexes, regexes of a floor the script measured itself on its own workload,
+# our floor script, its regexes, floor name). A floor printed by the addon's script is
+# preferred: it ran on exactly the same workload.
 PAIRS = [
     (
         "OCR one page: e-Mowaten scan vs tesseract command",
@@ -339,9 +364,13 @@ PAIRS = [
         "lower",
         "bench_scan",
         [
+            r"pipeline[^\n]*?([0-9.]+)\s*s\s*/\s*page",
             r"e-?mowaten[^\n]*?([0-9.]+)\s*s\s*/\s*page",
-            r"([0-9.]+)\s*s\s*/\s*page",
-            r"([0-9.]+)\s*pages?\s*/\s*min",
+            r"e-?mowaten[^\n]*?([0-9.]+)\s*pages?\s*/\s*min",
+        ],
+        [
+            r"tesseract[^\n]*?([0-9.]+)\s*s\s*/\s*page",
+            r"tesseract[^\n]*?([0-9.]+)\s*pages?\s*/\s*min",
         ],
         "floor_tesseract",
         [r"tesseract:\s*([0-9.]+)\s*s/page"],
@@ -353,20 +382,24 @@ PAIRS = [
         "lower",
         "bench_signature",
         [
-            r"e-?mowaten[^\n]*?([0-9.]+)\s*s\s*/\s*signature",
-            r"([0-9.]+)\s*s\s*/\s*signature",
-            r"([0-9.]+)\s*s/sig",
+            r"e-?mowaten[^\n]*?([0-9.]+)\s*s\s*/\s*sig",
+            r"e-?mowaten[^\n]*?([0-9.]+)\s*ms\s*/\s*sig",
+        ],
+        [
+            r"pyhanko[^\n]*?([0-9.]+)\s*s\s*/\s*sig",
+            r"pyhanko[^\n]*?([0-9.]+)\s*ms\s*/\s*sig",
         ],
         "floor_pyhanko",
         [r"pyhanko:\s*([0-9.]+)\s*s/signature"],
         "bare pyhanko",
     ),
     (
-        "yearly XLSX statistics: e-Mowaten vs bare xlsxwriter",
+        "yearly XLSX report: e-Mowaten vs bare xlsxwriter",
         "s",
         "lower",
         "bench_reporting",
-        [r"e-?mowaten[^\n]*?([0-9.]+)\s*s\b", r"report[^\n]*?([0-9.]+)\s*s\b"],
+        [r"e-?mowaten[^\n]*?:\s*([0-9.]+)\s*s\b"],
+        [r"bare xlsxwriter:\s*([0-9.]+)\s*s\b"],
         "floor_xlsxwriter",
         [r"xlsxwriter:\s*([0-9.]+)\s*s\b"],
         "bare xlsxwriter",
@@ -374,37 +407,44 @@ PAIRS = [
 ]
 
 
+def _first(text, patterns):
+    """The first number matched by one of ``patterns``, in seconds when the pattern
+    reads pages per minute or milliseconds."""
+    for pat in patterns:
+        value = common.find_number(text, pat)
+        if value is None:
+            continue
+        if "min" in pat and value:
+            return 60.0 / value
+        if "ms" in pat:
+            return value / 1000.0
+        return value
+    return None
+
+
 def pair_row(spec, results):
-    label, unit, better, ours_src, ours_pats, floor_src, floor_pats, floor_name = spec
-    ours = floor = None
-    peak = None
-    note = []
-    if ours_src in results and results[ours_src][0] == 0:
-        out = results[ours_src][1]
-        for pat in ours_pats:
-            ours = common.find_number(out, pat)
-            if ours is not None:
-                if "pages?\\s*/\\s*min" in pat and ours:
-                    ours = 60.0 / ours
-                break
-        peak = results[ours_src][2]
-        if ours is None:
-            note.append(f"{ours_src}.py ran; figure not recognised, see latest.md")
-    else:
-        note.append(
-            f"{ours_src}.py not available" if ours_src not in results else "failed"
-        )
-    if floor_src in results and results[floor_src][0] == 0:
-        for pat in floor_pats:
-            floor = common.find_number(results[floor_src][1], pat)
-            if floor is not None:
-                break
-        peak = max(peak or 0, results[floor_src][2])
-    else:
-        note.append(f"{floor_src}.py failed")
-    return Row(
-        label, ours, floor, floor_name, unit, better, peak, "floor", "; ".join(note)
+    label, unit, better, src, ours_pats, own_floor_pats, floor_src, floor_pats, name = (
+        spec
     )
+    ours = floor = peak = None
+    note = []
+    if src not in results:
+        note.append(f"{src}.py not available")
+    elif results[src][0] != 0:
+        note.append(f"{src}.py failed (exit {results[src][0]}), see latest.md")
+    else:
+        out, peak = results[src][1], results[src][2]
+        ours = _first(out, ours_pats)
+        if ours is None:
+            note.append(f"{src}.py ran; its figure was not recognised, see latest.md")
+        floor = _first(out, own_floor_pats)
+        if floor is not None:
+            note.append(f"floor measured by {src}.py on the same workload")
+    if floor is None and floor_src in results and results[floor_src][0] == 0:
+        floor = _first(results[floor_src][1], floor_pats)
+        peak = max(peak or 0, results[floor_src][2])
+        note.append(f"floor by {floor_src}.py")
+    return Row(label, ours, floor, name, unit, better, peak, "floor", "; ".join(note))
 
 
 # ------------------------------------------------------------------------ main
