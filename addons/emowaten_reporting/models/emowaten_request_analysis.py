@@ -52,6 +52,7 @@ class EmowatenRequestAnalysis(models.Model):
         selection="_selection_state", string="Status", readonly=True
     )
     user_id = fields.Many2one("res.users", string="Assigned to", readonly=True)
+    correspondent_id = fields.Many2one("res.users", readonly=True)
     is_routed = fields.Boolean(
         string="Routed File",
         readonly=True,
@@ -161,6 +162,7 @@ class EmowatenRequestAnalysis(models.Model):
             r.stage_id AS stage_id,
             r.state AS state,
             r.user_id AS user_id,
+            r.correspondent_id AS correspondent_id,
             r.parent_id IS NOT NULL AS is_routed,
             COALESCE(r.confidential, FALSE) AS confidential,
             r.registration_date AS registration_date,

@@ -32,8 +32,22 @@ class TestAnalysisAccess(EmowatenReportingCase):
             {"RPT-2025-R4/1"},
         )
 
-    def test_supervisor_sees_everything(self):
+    def test_supervisor_sees_everything_but_confidential(self):
+        self.assertEqual(len(self._names(self.supervisor)), 7)
+        self.assertNotIn("RPT-2025-R8", self._names(self.supervisor))
+        self.type_secret.designated_user_ids = self.supervisor
         self.assertEqual(len(self._names(self.supervisor)), 8)
+
+    def test_agent_sees_what_they_hold(self):
+        """An agent of another office sees the request assigned to them."""
+        self.env.cr.execute(
+            "UPDATE emowaten_request SET user_id = %s WHERE id = %s",
+            [self.agent.id, self.requests["R6"].id],
+        )
+        self.assertIn("RPT-2025-R6", self._names(self.agent))
+        self.assertEqual(
+            self._names(self.agent, [("user_id", "=", self.agent.id)]), {"RPT-2025-R6"}
+        )
 
     def test_other_users_have_no_access(self):
         with self.assertRaises(AccessError):

@@ -39,7 +39,9 @@ class TestRequestAnalysis(EmowatenReportingCase):
         self.assertEqual(figures["rating_count"], 2)
 
     def test_national_figures_by_hand(self):
-        """The central bureau sees the confidential R8 and the other office's R6."""
+        """The central bureau, designated for the confidential type, sees R8 and the
+        other office's R6."""
+        self.type_secret.designated_user_ids = self.supervisor
         domain = Domain("is_routed", "=", False) & Domain(
             "registration_day", ">=", date(2025, 1, 1)
         )
