@@ -192,47 +192,34 @@ def repeat(fn, times=5, warmup=1):
 
 
 def run_child(cmd, timeout=None, env=None, cwd=ROOT):
-    """Run ``cmd``; return (exit code, stdout+stderr text, seconds, peak MB of this
-    child alone, from os.wait4, so children measured one after the other do not mix)."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(
-        cmd,
-        cwd=cwd,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    chunks = []
-    deadline = start + timeout if timeout else None
-    import selectors
+    """Run ``cmd``; return (exit code, stdout+stderr text, seconds, peak MB of the
+    child). The peak comes from GNU time (``/usr/bin/time -f %M``) when installed:
+    ``wait4`` on a child forked from this big process would count the parent's pages
+    the child held before its ``exec``."""
+    import tempfile
 
-    sel = selectors.DefaultSelector()
-    sel.register(proc.stdout, selectors.EVENT_READ)
-    timed_out = False
-    while True:
-        wait = None if deadline is None else max(0.0, deadline - time.perf_counter())
-        if deadline is not None and wait == 0.0:
+    start = time.perf_counter()
+    with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
+        wrapped = list(cmd)
+        if os.path.exists("/usr/bin/time"):
+            wrapped = ["/usr/bin/time", "-f", "%M", "-o", rss.name, *cmd]
+        proc = subprocess.Popen(
+            wrapped, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        )
+        try:
+            out, _err = proc.communicate(timeout=timeout)
+            suffix = ""
+        except subprocess.TimeoutExpired:
             proc.kill()
-            timed_out = True
-            break
-        if not sel.select(timeout=wait):
-            continue
-        line = proc.stdout.readline()
-        if not line:
-            break
-        chunks.append(line)
-    sel.close()
-    rest = proc.stdout.read() if not timed_out else ""
-    chunks.append(rest or "")
-    proc.stdout.close()
-    _pid, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    seconds = time.perf_counter() - start
-    out = "".join(chunks)
-    if timed_out:
-        out += f"\n[timeout after {timeout} s]"
-    return proc.returncode, out, seconds, usage.ru_maxrss / 1024
+            out, _err = proc.communicate()
+            suffix = f"\n[timeout after {timeout} s]"
+        seconds = time.perf_counter() - start
+        text = out.decode("utf-8", "replace") + suffix
+        peak = None
+        with contextlib.suppress(ValueError, IndexError):
+            lines = [x for x in rss.read().splitlines() if x.strip()]
+            peak = int(lines[-1]) / 1024
+    return proc.returncode, text, seconds, peak
 
 
 # ------------------------------------------------------------------- machine

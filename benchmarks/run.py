@@ -442,7 +442,7 @@ def pair_row(spec, results):
             note.append(f"floor measured by {src}.py on the same workload")
     if floor is None and floor_src in results and results[floor_src][0] == 0:
         floor = _first(results[floor_src][1], floor_pats)
-        peak = max(peak or 0, results[floor_src][2])
+        peak = max(peak or 0, results[floor_src][2] or 0) or None
         note.append(f"floor by {floor_src}.py")
     return Row(label, ours, floor, name, unit, better, peak, "floor", "; ".join(note))
 
@@ -562,7 +562,8 @@ def raw_section(raw):
         rc, out, seconds, peak = item
         tail = "\n".join(out.strip().splitlines()[-25:])
         md += [
-            f"### `{name}` — exit {rc}, {seconds:.1f} s, peak {peak:,.0f} MB",
+            f"### `{name}` — exit {rc}, {seconds:.1f} s, peak "
+            + ("?" if peak is None else f"{peak:,.0f} MB"),
             "",
             "```",
             tail,
