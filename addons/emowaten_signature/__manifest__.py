@@ -8,7 +8,29 @@
     "website": "https://github.com/e-mowaten/e-mowaten",
     "license": "LGPL-3",
     "depends": ["emowaten_petitions"],
-    "external_dependencies": {"python": ["pyhanko"]},
-    "data": [],
+    "external_dependencies": {
+        "python": [
+            "pyhanko",
+            "pyhanko-certvalidator",
+            "python-bidi",
+            "python-pkcs11",
+            "qrcode",
+        ]
+    },
+    "data": [
+        "security/ir.model.access.csv",
+        "security/emowaten_signature_security.xml",
+        "data/emowaten_signature_data.xml",
+        "data/emowaten_signature_trust_anchor_data.xml",
+        "views/emowaten_signature_certificate_views.xml",
+        "views/emowaten_signature_authority_views.xml",
+        "views/emowaten_signature_log_views.xml",
+        "views/emowaten_answer_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/emowaten_signature_templates.xml",
+        "wizard/emowaten_signature_sign_wizard_views.xml",
+        "views/emowaten_signature_menus.xml",
+    ],
+    "demo": ["demo/emowaten_signature_demo.xml"],
     "installable": True,
 }

@@ -1,1 +1,6 @@
-from . import test_install
+from . import test_certificates
+from . import test_authority
+from . import test_signing_flows
+from . import test_refusals
+from . import test_audit
+from . import test_verification

@@ -1,0 +1,381 @@
+import base64
+import datetime
+import logging
+
+import requests
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..tools import certinfo
+
+_logger = logging.getLogger(__name__)
+
+CERT_STATES = [
+    ("valid", "Valid"),
+    ("expiring", "Expiring Soon"),
+    ("not_checked", "Revocation Not Checked"),
+    ("expired", "Expired"),
+    ("not_yet_valid", "Not Yet Valid"),
+    ("revoked", "Revoked"),
+    ("untrusted", "Untrusted Chain"),
+    ("draft", "Not Imported"),
+]
+# states in which the certificate may sign
+SIGNING_STATES = ("valid", "expiring", "not_checked")
+FLOWS = [
+    ("server_pkcs11", "Server HSM / token (PKCS#11)"),
+    ("workstation", "Workstation token (signing agent)"),
+    ("pkcs12", "PKCS#12 file (development only)"),
+]
+
+
+class EmowatenSignatureCertificate(models.Model):
+    """A signatory's digital-ID certificate (ANCE/TunTrust ID-Trust in production) and
+    where its private key lives, which decides the signing flow."""
+
+    _name = "emowaten.signature.certificate"
+    _description = "Signature Certificate"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "user_id, not_after desc"
+
+    name = fields.Char(compute="_compute_info", store=True, readonly=False)
+    user_id = fields.Many2one(
+        "res.users",
+        string="Signatory",
+        required=True,
+        default=lambda self: self.env.user,
+        index=True,
+        tracking=True,
+    )
+    signer_name_ar = fields.Char(
+        string="Name in Arabic", help="Printed on the visible stamp of the signature."
+    )
+    signer_name_fr = fields.Char(
+        string="Name in French", help="Printed on the visible stamp of the signature."
+    )
+    flow = fields.Selection(FLOWS, required=True, default="workstation", tracking=True)
+    cert_file = fields.Binary(
+        string="Certificate File",
+        attachment=False,
+        help="PEM or DER file (.pem, .crt, .cer).",
+    )
+    cert_filename = fields.Char()
+    pem = fields.Text(string="Certificate (PEM)", readonly=True, copy=False)
+    subject = fields.Char(compute="_compute_info", store=True)
+    common_name = fields.Char(compute="_compute_info", store=True)
+    issuer = fields.Char(compute="_compute_info", store=True)
+    serial = fields.Char(
+        string="Serial Number", compute="_compute_info", store=True, index=True
+    )
+    not_before = fields.Datetime(
+        string="Valid From", compute="_compute_info", store=True
+    )
+    not_after = fields.Datetime(
+        string="Valid Until", compute="_compute_info", store=True
+    )
+    key_usage = fields.Char(compute="_compute_info", store=True)
+    key_type = fields.Char(compute="_compute_info", store=True)
+    fingerprint = fields.Char(
+        string="SHA-256 Fingerprint", compute="_compute_info", store=True
+    )
+    crl_urls = fields.Char(
+        string="CRL Distribution Points", compute="_compute_info", store=True
+    )
+    # where the key is
+    pkcs11_module = fields.Char(
+        string="PKCS#11 Library",
+        default=lambda self: self.env["ir.config_parameter"]
+        .sudo()
+        .get_param(
+            "emowaten_signature.pkcs11_module", "/usr/lib/softhsm/libsofthsm2.so"
+        ),
+    )
+    token_label = fields.Char()
+    key_label = fields.Char(
+        help="Label of the private key and of the certificate on the token."
+    )
+    use_raw_mechanism = fields.Boolean(
+        string="Raw Signature Mechanism",
+        help="Hash on the server and let the token sign the digest only (CKM_ECDSA / "
+        "CKM_RSA_PKCS). Needed by SoftHSM and many cards for ECDSA keys.",
+    )
+    pkcs12_file = fields.Binary(
+        string="PKCS#12 File",
+        attachment=True,
+        groups="emowaten_base.group_emowaten_signatory,emowaten_base.group_emowaten_admin",
+        help="For development only: a key file protected by a passphrase.",
+    )
+    # checks
+    state = fields.Selection(
+        CERT_STATES, default="draft", required=True, readonly=True, tracking=True
+    )
+    anchor_id = fields.Many2one(
+        "emowaten.signature.trust.anchor", string="Trust Anchor", readonly=True
+    )
+    revocation_state = fields.Selection(
+        [("good", "Not Revoked"), ("revoked", "Revoked"), ("unknown", "Not Checked")],
+        readonly=True,
+    )
+    revocation_detail = fields.Char(readonly=True)
+    last_check = fields.Datetime(readonly=True)
+    crl_data = fields.Binary(string="Last CRL", attachment=True, readonly=True)
+    active = fields.Boolean(default=True)
+
+    _fingerprint_user_uniq = models.Constraint(
+        "UNIQUE(fingerprint, user_id)",
+        "This certificate is already registered for this user.",
+    )
+
+    @api.depends("pem")
+    def _compute_info(self):
+        for cert in self:
+            if not cert.pem:
+                cert.update(
+                    dict.fromkeys(
+                        (
+                            "subject",
+                            "common_name",
+                            "issuer",
+                            "serial",
+                            "not_before",
+                            "not_after",
+                            "key_usage",
+                            "key_type",
+                            "fingerprint",
+                            "crl_urls",
+                        ),
+                        False,
+                    )
+                )
+                cert.name = cert.name or False
+                continue
+            info = certinfo.describe(certinfo.load_certificate(cert.pem.encode()))
+            cert.update(
+                {
+                    "subject": info.subject,
+                    "common_name": info.common_name,
+                    "issuer": info.issuer,
+                    "serial": info.serial,
+                    "not_before": info.not_before,
+                    "not_after": info.not_after,
+                    "key_usage": info.key_usage,
+                    "key_type": info.key_type,
+                    "fingerprint": info.fingerprint,
+                    "crl_urls": " ".join(info.crl_urls),
+                    "name": cert.name or info.common_name,
+                }
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._emowaten_load_file(vals)
+        certs = super().create(vals_list)
+        certs.filtered("pem")._emowaten_check()
+        return certs
+
+    def write(self, vals):
+        self._emowaten_load_file(vals)
+        res = super().write(vals)
+        if "pem" in vals:
+            self.filtered("pem")._emowaten_check()
+        return res
+
+    def _emowaten_load_file(self, vals):
+        """Turn an uploaded PEM/DER file into the stored PEM text."""
+        data = vals.pop("cert_file", None)
+        if not data:
+            return
+        try:
+            cert = certinfo.load_certificate(base64.b64decode(data))
+        except (certinfo.CertError, ValueError) as exc:
+            raise ValidationError(
+                self.env._(
+                    "The file is not a readable X.509 certificate (PEM or DER "
+                    "expected)."
+                )
+            ) from exc
+        vals["pem"] = certinfo.pem(cert)
+
+    # ------------------------------------------------------------------ checks
+    def _emowaten_cert(self):
+        self.ensure_one()
+        if not self.pem:
+            raise UserError(self.env._("Import the certificate first."))
+        return certinfo.load_certificate(self.pem.encode())
+
+    def _emowaten_der(self):
+        return certinfo.der(self._emowaten_cert())
+
+    def _emowaten_fetch_crl(self, url):
+        """Download a CRL (TunTrust's distribution point in production)."""
+        timeout = float(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("emowaten_signature.crl_timeout", 5)
+        )
+        response = requests.get(url, timeout=timeout)
+        response.raise_for_status()
+        return response.content
+
+    def _emowaten_check(self):
+        """Check validity dates, the chain against the trust anchors and the CRL, then
+        set
+        the state; schedule an activity for the signatory before expiry."""
+        anchors = (
+            self.env["emowaten.signature.trust.anchor"]
+            .sudo()
+            .search([("pem", "!=", False)])
+        )
+        anchor_certs = [(a, certinfo.load_certificate(a.pem.encode())) for a in anchors]
+        now = fields.Datetime.now()
+        warn_days = int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("emowaten_signature.expiry_warning_days", 30)
+        )
+        for record in self:
+            cert = record._emowaten_cert()
+            chain = certinfo.check_chain(
+                cert,
+                [c for _a, c in anchor_certs if _a.is_root],
+                [c for _a, c in anchor_certs if not _a.is_root],
+            )
+            anchor = False
+            if chain:
+                anchor = next(a for a, c in anchor_certs if c == chain[-1])
+            revocation, detail, crl_der = ("unknown", "untrusted", None)
+            if chain:
+                revocation, detail, crl_der = certinfo.check_crl(
+                    cert, chain[1], record._emowaten_fetch_crl
+                )
+            if now < record.not_before:
+                state = "not_yet_valid"
+            elif now > record.not_after:
+                state = "expired"
+            elif not chain:
+                state = "untrusted"
+            elif revocation == "revoked":
+                state = "revoked"
+            elif revocation == "unknown":
+                state = "not_checked"
+            elif record.not_after - now < datetime.timedelta(days=warn_days):
+                state = "expiring"
+            else:
+                state = "valid"
+            vals = {
+                "state": state,
+                "anchor_id": anchor and anchor.id,
+                "revocation_state": revocation,
+                "revocation_detail": (detail or "")[:250],
+                "last_check": now,
+            }
+            if crl_der:
+                vals["crl_data"] = base64.b64encode(crl_der)
+            super(EmowatenSignatureCertificate, record.sudo()).write(vals)
+            if record.not_after - now < datetime.timedelta(days=warn_days):
+                record._emowaten_schedule_expiry_activity()
+        return True
+
+    def _emowaten_schedule_expiry_activity(self):
+        self.ensure_one()
+        summary = self.env._("Renew the signature certificate %s", self.name)
+        if self.activity_ids.filtered(lambda a: a.summary == summary):
+            return
+        self.sudo().activity_schedule(
+            "mail.mail_activity_data_todo",
+            date_deadline=self.not_after.date(),
+            summary=summary,
+            note=self.env._(
+                "The certificate expires on %s. Ask ANCE/TunTrust for a new one in "
+                "time.",
+                fields.Date.to_string(self.not_after.date()),
+            ),
+            user_id=self.user_id.id,
+        )
+
+    def _emowaten_crl_list(self):
+        return [base64.b64decode(c.crl_data) for c in self.sudo() if c.crl_data]
+
+    @api.model
+    def _cron_check_certificates(self):
+        self.search([("pem", "!=", False)])._emowaten_check()
+
+    @api.model
+    def _emowaten_demo_certificates(self, user_ids):
+        """Demo data only: a TEST root CA (trust anchor marked as test) and a PKCS#12
+        certificate, passphrase "emowaten", for each given user."""
+        from ..tools.testpki import TestPKI  # noqa: PLC0415
+
+        pki = TestPKI()
+        self.env["emowaten.signature.trust.anchor"].create(
+            {
+                "name": "e-Mowaten TEST Root CA (demo)",
+                "pem": pki.root.cert_pem.decode(),
+                "is_test": True,
+            }
+        )
+        for user in self.env["res.users"].browse(user_ids):
+            issued = pki.issue(user.name.split("—")[-1].strip())
+            self.create(
+                {
+                    "user_id": user.id,
+                    "flow": "pkcs12",
+                    "signer_name_ar": user.name.split("—")[0].strip(),
+                    "cert_file": base64.b64encode(issued.cert_der),
+                    "pkcs12_file": base64.b64encode(issued.pkcs12("emowaten")),
+                }
+            )
+        return True
+
+    # ---------------------------------------------------------------- actions
+    def action_check(self):
+        self._emowaten_check()
+        return True
+
+    def action_read_from_token(self):
+        """Read the certificate object labelled ``key_label`` from the PKCS#11 token
+        (no PIN
+        needed: certificates are public objects)."""
+        import pkcs11  # noqa: PLC0415  (optional at import time: only this action needs it)
+        from pkcs11 import Attribute, ObjectClass  # noqa: PLC0415
+
+        for record in self:
+            if not (record.pkcs11_module and record.token_label and record.key_label):
+                raise UserError(
+                    self.env._(
+                        "Fill in the PKCS#11 library, the token label and the key "
+                        "label."
+                    )
+                )
+            try:
+                lib = pkcs11.lib(record.pkcs11_module)
+                token = lib.get_token(token_label=record.token_label)
+                with token.open() as session:
+                    objs = list(
+                        session.get_objects(
+                            {
+                                Attribute.CLASS: ObjectClass.CERTIFICATE,
+                                Attribute.LABEL: record.key_label,
+                            }
+                        )
+                    )
+                    if not objs:
+                        raise UserError(
+                            self.env._(
+                                "No certificate labelled %(key)s on the token "
+                                "%(token)s.",
+                                key=record.key_label,
+                                token=record.token_label,
+                            )
+                        )
+                    der = objs[0][Attribute.VALUE]
+            except UserError:
+                raise
+            except Exception as exc:
+                raise UserError(
+                    self.env._("The token could not be read: %s", exc)
+                ) from exc
+            record.write({"pem": certinfo.pem(certinfo.load_certificate(der))})
+        return True

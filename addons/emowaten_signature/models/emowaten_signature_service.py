@@ -1,0 +1,427 @@
+import base64
+import logging
+import secrets
+
+import pytz
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..tools import pades
+from .emowaten_signature_certificate import SIGNING_STATES
+
+_logger = logging.getLogger(__name__)
+
+CERT_REFUSALS = {
+    "expired": "cert_expired",
+    "not_yet_valid": "cert_not_yet_valid",
+    "revoked": "cert_revoked",
+    "untrusted": "cert_untrusted",
+    "draft": "cert_untrusted",
+    "not_checked": "cert_not_checked",
+}
+# The stamp is bilingual by design (the letter is an official Tunisian document): its
+# Arabic and French wording does not follow the user's interface language.
+STAMP_SUFFIX = {
+    "titular": ("", ""),
+    "delegation": ("بالتفويض", "par délégation"),
+    "interim": ("بالنيابة", "par intérim"),
+}
+
+
+class SignatureRefusal(UserError):
+    """A refused signature: ``code`` is one of ``emowaten.signature.log`` REFUSALS."""
+
+    def __init__(self, code, message):
+        super().__init__(message)
+        self.code = code
+
+
+class EmowatenSignatureService(models.AbstractModel):
+    """The signing engine seen from Odoo: checks (authority, certificate, unchanged
+    document), the three flows, validation of the result and the audit trail."""
+
+    _name = "emowaten.signature.service"
+    _description = "Signature Service"
+
+    # ------------------------------------------------------------- messages
+    def _emowaten_refusal(self, code, **params):
+        """The refusal exception for ``code``, with its translated message."""
+        params.setdefault("cert", "")
+        params.setdefault("doc", "")
+        params.setdefault("detail", "")
+        if code == "not_authorised":
+            message = self.env._(
+                "%(user)s is not an authorised signatory of %(body)s on %(date)s.",
+                user=params.get("user", ""),
+                body=params.get("body", ""),
+                date=params.get("date", ""),
+            )
+        elif code == "cert_expired":
+            message = self.env._(
+                "The certificate %(cert)s has expired.", cert=params["cert"]
+            )
+        elif code == "cert_not_yet_valid":
+            message = self.env._(
+                "The certificate %(cert)s is not valid yet.", cert=params["cert"]
+            )
+        elif code == "cert_revoked":
+            message = self.env._(
+                "The certificate %(cert)s has been revoked.", cert=params["cert"]
+            )
+        elif code == "cert_untrusted":
+            message = self.env._(
+                "The certificate %(cert)s does not chain up to a configured trust "
+                "anchor.",
+                cert=params["cert"],
+            )
+        elif code == "cert_not_checked":
+            message = self.env._(
+                "The revocation status of the certificate %(cert)s could not be "
+                "checked, and "
+                "signing with an unchecked certificate is not allowed.",
+                cert=params["cert"],
+            )
+        elif code == "cert_other_user":
+            message = self.env._(
+                "The certificate %(cert)s belongs to another user.", cert=params["cert"]
+            )
+        elif code == "bad_pin":
+            message = self.env._("Wrong PIN or passphrase: the token refused to sign.")
+        elif code == "document_changed":
+            message = self.env._(
+                "The answer %(doc)s changed since it was prepared for signature: "
+                "prepare it "
+                "again and check it before signing.",
+                doc=params["doc"],
+            )
+        elif code == "signature_mismatch":
+            message = self.env._(
+                "The signature sent by the signing agent does not match the prepared "
+                "document %(doc)s.",
+                doc=params["doc"],
+            )
+        elif code == "not_to_sign":
+            message = self.env._(
+                "The answer %(doc)s is not awaiting a signature.", doc=params["doc"]
+            )
+        elif code == "invalid_result":
+            message = self.env._(
+                "The signed document %(doc)s did not pass validation; it was not "
+                "stored.",
+                doc=params["doc"],
+            )
+        else:
+            code = "token_error"
+            message = self.env._(
+                "The signing token failed: %(detail)s", detail=params["detail"]
+            )
+        return SignatureRefusal(code, message)
+
+    # ---------------------------------------------------------- parameters
+    def _emowaten_param(self, key, default=None):
+        return (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param(f"emowaten_signature.{key}", default)
+        )
+
+    @api.model
+    def _emowaten_trust_roots(self):
+        return self.env["emowaten.signature.trust.anchor"]._emowaten_certificates()
+
+    @api.model
+    def _emowaten_verify_url(self, token):
+        base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
+        return "{}/emowaten/verify/{}".format(base.rstrip("/"), token)
+
+    @api.model
+    def _emowaten_new_token(self):
+        return secrets.token_hex(10).upper()
+
+    # --------------------------------------------------------------- checks
+    def _emowaten_check_certificate(self, certificate, user):
+        name = certificate.name or certificate.serial or ""
+        if certificate.user_id != user:
+            raise self._emowaten_refusal("cert_other_user", cert=name)
+        certificate._emowaten_check()
+        if certificate.state in SIGNING_STATES:
+            allow_unchecked = (
+                self._emowaten_param("allow_unchecked_revocation", "1") == "1"
+            )
+            if certificate.state == "not_checked" and not allow_unchecked:
+                raise self._emowaten_refusal("cert_not_checked", cert=name)
+            return True
+        raise self._emowaten_refusal(CERT_REFUSALS[certificate.state], cert=name)
+
+    def _emowaten_check_answer(self, answer, user, date):
+        if answer.state != "to_sign":
+            raise self._emowaten_refusal("not_to_sign", doc=answer.display_name)
+        authority = self.env["emowaten.signature.authority"]._emowaten_find(
+            user, answer.body_id, date
+        )
+        if not authority:
+            raise self._emowaten_refusal(
+                "not_authorised",
+                user=user.name,
+                body=answer.body_id.display_name,
+                date=fields.Date.to_string(date),
+            )
+        if not answer._emowaten_letter_unchanged():
+            raise self._emowaten_refusal("document_changed", doc=answer.display_name)
+        return authority
+
+    # ---------------------------------------------------------------- stamp
+    def _emowaten_stamp_lines(self, certificate, authority, token, when):
+        local = pytz.utc.localize(when).astimezone(pytz.timezone("Africa/Tunis"))
+        date_txt = local.strftime("%d/%m/%Y %H:%M")
+        name_ar = certificate.signer_name_ar or certificate.user_id.name
+        name_fr = (
+            certificate.signer_name_fr
+            or certificate.common_name
+            or certificate.user_id.name
+        )
+        suffix_ar, suffix_fr = STAMP_SUFFIX[authority.kind]
+        code = "-".join(token[i : i + 4] for i in range(0, len(token), 4))
+        lines = [f"أمضاه إلكترونيا: {name_ar}"]
+        if authority.function_ar or suffix_ar:
+            lines.append(" ".join(p for p in (authority.function_ar, suffix_ar) if p))
+        lines.append(f"بتاريخ {date_txt} بتوقيت تونس")
+        lines.append(f"Signé électroniquement par {name_fr}")
+        if authority.function_fr or suffix_fr:
+            lines.append(" ".join(p for p in (authority.function_fr, suffix_fr) if p))
+        lines.append(f"le {date_txt} (heure de Tunis)")
+        lines.append(f"Code de vérification / رمز التحقق : {code}")
+        return tuple(lines)
+
+    def _emowaten_sign_options(self, answer, certificate, authority, token):
+        lt_context = None
+        crls = certificate._emowaten_crl_list()
+        if crls and self._emowaten_param("embed_revocation", "1") == "1":
+            lt_context = pades.validation_context(
+                self._emowaten_trust_roots(), crls=crls, revocation_mode="hard-fail"
+            )
+        return pades.SignOptions(
+            field_name=f"eMowaten-{token}",
+            reason=self.env._("Answer %s", answer.request_id.name or ""),
+            location=answer.body_id.name or "",
+            name=certificate.common_name or "",
+            stamp=pades.StampSpec(
+                lines=self._emowaten_stamp_lines(
+                    certificate, authority, token, fields.Datetime.now()
+                ),
+                url=self._emowaten_verify_url(token),
+            ),
+            tsa_url=self._emowaten_param("tsa_url", "") or "",
+            lt_context=lt_context,
+        )
+
+    # ----------------------------------------------------------- validation
+    @api.model
+    def _emowaten_validate(self, pdf_bytes):
+        crls = (
+            self.env["emowaten.signature.certificate"]
+            .sudo()
+            .search([("crl_data", "!=", False)])
+            ._emowaten_crl_list()
+        )
+        with pades.quiet_validation():
+            return pades.validate_pdf(
+                pdf_bytes, self._emowaten_trust_roots(), crls=crls
+            )
+
+    def _emowaten_complete(
+        self, answer, certificate, signed_pdf, hash_before, token, opts, batch_ref
+    ):
+        """Validate what was produced, then store it on the answer and log it."""
+        report = self._emowaten_validate(signed_pdf)
+        if not report.valid:
+            raise self._emowaten_refusal("invalid_result", doc=answer.display_name)
+        level = "B-LT" if opts.lt_context else ("B-T" if opts.tsa_url else "B-B")
+        answer._emowaten_mark_signed(signed_pdf)
+        return self.env["emowaten.signature.log"]._emowaten_record(
+            {
+                "event": "signed",
+                "answer_id": answer.id,
+                "certificate_id": certificate.id,
+                "level": level,
+                "hash_before": hash_before,
+                "hash_after": pades.sha256_hex(signed_pdf),
+                "verification_token": token,
+                "signed_attachment_id": answer.signed_attachment_id.id,
+                "batch_ref": batch_ref,
+                "message": report.signatures[-1].summary,
+            }
+        )
+
+    def _emowaten_log_refusal(self, answers, certificate, refusal, batch_ref=None):
+        _logger.info("Signature refused (%s): %s", refusal.code, refusal.args[0])
+        Log = self.env["emowaten.signature.log"]
+        for answer in answers or [self.env["emowaten.answer"]]:
+            Log._emowaten_record(
+                {
+                    "event": "refused",
+                    "refusal": refusal.code,
+                    "message": refusal.args[0],
+                    "answer_id": answer.id or False,
+                    "certificate_id": certificate.id or False,
+                    "batch_ref": batch_ref,
+                }
+            )
+
+    # ----------------------------------------------------- flows a and c
+    def _emowaten_open_signer(self, certificate, secret):
+        """A pyhanko signer for the server-side flows, plus a closing callable."""
+        if certificate.flow == "pkcs12":
+            if not certificate.sudo().pkcs12_file:
+                raise self._emowaten_refusal(
+                    "token_error", detail=self.env._("no PKCS#12 file")
+                )
+            try:
+                signer = pades.pkcs12_signer(
+                    base64.b64decode(certificate.sudo().pkcs12_file), secret or ""
+                )
+            except pades.PadesError as exc:
+                raise self._emowaten_refusal("bad_pin") from exc
+            if pades.sha256_hex(signer.signing_cert.dump()) != certificate.fingerprint:
+                raise self._emowaten_refusal(
+                    "token_error",
+                    detail=self.env._("the PKCS#12 file holds another certificate"),
+                )
+            return signer, lambda: None
+        try:
+            signer, session = pades.pkcs11_signer(
+                certificate.pkcs11_module,
+                certificate.token_label,
+                certificate.key_label,
+                secret,
+                use_raw=certificate.use_raw_mechanism,
+            )
+        except pades.PadesError as exc:
+            if exc.code == "bad_pin":
+                raise self._emowaten_refusal("bad_pin") from exc
+            raise self._emowaten_refusal("token_error", detail=exc.detail) from exc
+        return signer, session.close
+
+    def _emowaten_sign_answers(self, answers, certificate, secret):
+        """Sign ``answers`` with a server-side key (PKCS#11 or PKCS#12), asking the
+        token
+        for the PIN once for the whole batch. Never raises for a refusal: refusals are
+        logged and returned. Returns ``{"signed": answers, "refused": [(answer, code,
+        message)], "logs": logs}``."""
+        user = self.env.user
+        batch_ref = self._emowaten_new_token() if len(answers) > 1 else False
+        result = {
+            "signed": answers.browse(),
+            "refused": [],
+            "logs": self.env["emowaten.signature.log"],
+        }
+        try:
+            self._emowaten_check_certificate(certificate, user)
+            signer, close = self._emowaten_open_signer(certificate, secret)
+        except SignatureRefusal as refusal:
+            self._emowaten_log_refusal(answers, certificate, refusal, batch_ref)
+            result["refused"] = [(a, refusal.code, refusal.args[0]) for a in answers]
+            return result
+        today = fields.Date.context_today(self)
+        try:
+            for answer in answers:
+                try:
+                    with self.env.cr.savepoint():
+                        self._emowaten_check_answer(answer, user, today)
+                        authority = self.env[
+                            "emowaten.signature.authority"
+                        ]._emowaten_find(user, answer.body_id, today)
+                        letter = answer._emowaten_letter_bytes()
+                        token = self._emowaten_new_token()
+                        opts = self._emowaten_sign_options(
+                            answer, certificate, authority, token
+                        )
+                        try:
+                            signed = pades.sign_pdf(letter, signer, opts)
+                        except pades.PadesError as exc:
+                            raise self._emowaten_refusal(
+                                "token_error", detail=exc.detail or exc.code
+                            ) from exc
+                        log = self._emowaten_complete(
+                            answer,
+                            certificate,
+                            signed,
+                            pades.sha256_hex(letter),
+                            token,
+                            opts,
+                            batch_ref,
+                        )
+                    result["signed"] |= answer
+                    result["logs"] |= log
+                except SignatureRefusal as refusal:
+                    self._emowaten_log_refusal(answer, certificate, refusal, batch_ref)
+                    result["refused"].append((answer, refusal.code, refusal.args[0]))
+        finally:
+            close()
+        return result
+
+    # ------------------------------------------------------------- flow b
+    def _emowaten_prepare_job(self, answers, certificate):
+        """Workstation flow, first half: prepare every answer (stamp, signature field,
+        digest) and return the job the signing agent will fetch. Refused answers are
+        logged and left out; returns ``(job or None, refused)``."""
+        user = self.env.user
+        Job = self.env["emowaten.signature.job"]
+        refused = []
+        try:
+            self._emowaten_check_certificate(certificate, user)
+        except SignatureRefusal as refusal:
+            self._emowaten_log_refusal(answers, certificate, refusal)
+            return None, [(a, refusal.code, refusal.args[0]) for a in answers]
+        job = Job.create(
+            {
+                "name": self._emowaten_new_token(),
+                "user_id": user.id,
+                "certificate_id": certificate.id,
+            }
+        )
+        today = fields.Date.context_today(self)
+        cert_der = certificate._emowaten_der()
+        for answer in answers:
+            try:
+                with self.env.cr.savepoint():
+                    authority = self._emowaten_check_answer(answer, user, today)
+                    letter = answer._emowaten_letter_bytes()
+                    token = self._emowaten_new_token()
+                    opts = self._emowaten_sign_options(
+                        answer, certificate, authority, token
+                    )
+                    try:
+                        prepared = pades.prepare_external(letter, cert_der, [], opts)
+                    except Exception as exc:  # pylint: disable=broad-except
+                        raise self._emowaten_refusal(
+                            "token_error", detail=str(exc) or exc.__class__.__name__
+                        ) from exc
+                    pdf = prepared.pop("prepared_pdf")
+                    self.env["emowaten.signature.job.line"].create(
+                        {
+                            "job_id": job.id,
+                            "answer_id": answer.id,
+                            "prepared_pdf": base64.b64encode(pdf),
+                            "prepared_data": prepared,
+                            "tbs_digest": prepared["tbs_digest"],
+                            "letter_sha256": pades.sha256_hex(letter),
+                            "verification_token": token,
+                        }
+                    )
+                    self.env["emowaten.signature.log"]._emowaten_record(
+                        {
+                            "event": "prepared",
+                            "answer_id": answer.id,
+                            "certificate_id": certificate.id,
+                            "hash_before": pades.sha256_hex(letter),
+                            "batch_ref": job.name,
+                        }
+                    )
+            except SignatureRefusal as refusal:
+                self._emowaten_log_refusal(answer, certificate, refusal, job.name)
+                refused.append((answer, refusal.code, refusal.args[0]))
+        if not job.line_ids:
+            job.write({"state": "failed", "result": "\n".join(r[2] for r in refused)})
+        return job, refused

@@ -1,0 +1,31 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    emowaten_signature_tsa_url = fields.Char(
+        string="Time-Stamping Authority URL",
+        config_parameter="emowaten_signature.tsa_url",
+        help="RFC 3161 server (TunTrust's in production). "
+        "Empty: signatures are PAdES B-B.",
+    )
+    emowaten_signature_embed_revocation = fields.Boolean(
+        string="Embed Revocation Data (B-LT)",
+        config_parameter="emowaten_signature.embed_revocation",
+        default=True,
+    )
+    emowaten_signature_allow_unchecked = fields.Boolean(
+        string="Allow Signing When Revocation Cannot Be Checked",
+        config_parameter="emowaten_signature.allow_unchecked_revocation",
+        default=True,
+    )
+    emowaten_signature_expiry_days = fields.Integer(
+        string="Warn Before Certificate Expiry (days)",
+        config_parameter="emowaten_signature.expiry_warning_days",
+        default=30,
+    )
+    emowaten_signature_pkcs11_module = fields.Char(
+        string="Default PKCS#11 Library",
+        config_parameter="emowaten_signature.pkcs11_module",
+    )

@@ -1,0 +1,119 @@
+import base64
+import datetime
+
+from odoo.exceptions import ValidationError
+from odoo.tests import tagged
+
+from ..tools.testpki import TestPKI
+from .common import EmowatenSignatureCase
+
+
+@tagged("post_install", "-at_install")
+class TestCertificates(EmowatenSignatureCase):
+    def test_tuntrust_root_shipped(self):
+        root = self.env.ref("emowaten_signature.trust_anchor_tuntrust_root")
+        self.assertIn("TunTrust Root CA", root.subject)
+        self.assertIn("Agence Nationale de Certification Electronique", root.subject)
+        self.assertEqual(
+            root.fingerprint,
+            "2e44102ab58cb85419451c8e19d9acf3662cafbc614b6a53960a30f7d0e2eb41",
+        )
+        self.assertFalse(root.is_test)
+
+    def test_import_pem_and_der(self):
+        issued = self.pki.issue("Imed Kefi")
+        Cert = self.env["emowaten.signature.certificate"]
+        der_cert = Cert.create(
+            {
+                "user_id": self.user_sign.id,
+                "cert_file": base64.b64encode(issued.cert_der),
+            }
+        )
+        pem_cert = Cert.create(
+            {
+                "user_id": self.user_delegate.id,
+                "cert_file": base64.b64encode(issued.cert_pem),
+            }
+        )
+        for cert in der_cert | pem_cert:
+            self.assertEqual(cert.name, "Imed Kefi")
+            self.assertIn("CN=Imed Kefi", cert.subject)
+            self.assertIn("TEST Root CA", cert.issuer)
+            self.assertEqual(cert.serial, f"{issued.cert.serial_number:X}")
+            self.assertIn("nonRepudiation", cert.key_usage)
+            self.assertEqual(cert.key_type, "RSA-2048")
+            self.assertEqual(cert.state, "valid")
+            self.assertEqual(cert.anchor_id, self.anchor)
+            self.assertEqual(cert.revocation_state, "good")
+            self.assertTrue(cert.crl_data)
+
+    def test_bad_file(self):
+        with self.assertRaises(ValidationError):
+            self.env["emowaten.signature.certificate"].create(
+                {
+                    "user_id": self.user_sign.id,
+                    "cert_file": base64.b64encode(b"not a cert"),
+                }
+            )
+
+    def test_read_from_token(self):
+        self.assertIn("CN=Mohamed Ben Ali", self.cert_rsa.subject)
+        self.assertEqual(self.cert_rsa.state, "valid")
+
+    def test_untrusted_chain(self):
+        stranger = TestPKI().issue("Someone")
+        cert = self.env["emowaten.signature.certificate"].create(
+            {
+                "user_id": self.user_sign.id,
+                "cert_file": base64.b64encode(stranger.cert_der),
+            }
+        )
+        self.assertEqual(cert.state, "untrusted")
+        self.assertFalse(cert.anchor_id)
+
+    def test_expiring_soon_schedules_activity(self):
+        now = self._now()
+        cert, _issued = self._pki_certificate(
+            self.user_sign,
+            not_before=now - datetime.timedelta(days=700),
+            not_after=now + datetime.timedelta(days=20),
+        )
+        self.assertEqual(cert.state, "expiring")
+        activity = cert.activity_ids
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(activity.user_id, self.user_sign)
+        self.assertEqual(activity.date_deadline, cert.not_after.date())
+        cert._emowaten_check()
+        self.assertEqual(len(cert.activity_ids), 1, "the reminder is not duplicated")
+
+    def test_crl_unreachable_is_not_checked(self):
+        """When the CRL cannot be fetched the state says so: no silent pass."""
+        pki = TestPKI(crl_url="http://127.0.0.1:9/unreachable.crl")
+        self.env["emowaten.signature.trust.anchor"].create(
+            {
+                "name": "Other TEST CA",
+                "pem": pki.root.cert_pem.decode(),
+                "is_test": True,
+            }
+        )
+        issued = pki.issue("Unchecked Signer")
+        cert = self.env["emowaten.signature.certificate"].create(
+            {
+                "user_id": self.user_sign.id,
+                "cert_file": base64.b64encode(issued.cert_der),
+            }
+        )
+        self.assertEqual(cert.state, "not_checked")
+        self.assertEqual(cert.revocation_state, "unknown")
+        # the administrator can forbid signing with an unchecked certificate
+        self.env["ir.config_parameter"].set_param(
+            "emowaten_signature.allow_unchecked_revocation", "0"
+        )
+        answer = self._answer()
+        cert.write({"flow": "pkcs12"})
+        result = self._sign(answer, cert, secret="x")
+        self.assertEqual([r[1] for r in result["refused"]], ["cert_not_checked"])
+
+    def test_cron_checks(self):
+        self.env["emowaten.signature.certificate"]._cron_check_certificates()
+        self.assertEqual(self.cert_rsa.state, "valid")

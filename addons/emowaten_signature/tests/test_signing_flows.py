@@ -1,0 +1,183 @@
+import base64
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+from odoo.tests import tagged
+
+from ..tools import pades
+from ..tools.softhsm import SOFTHSM_LIB
+from .common import PIN, EmowatenSignatureCase
+
+AGENT = os.path.join(
+    os.path.dirname(os.path.dirname(__file__)), "agent", "emowaten_sign_agent.py"
+)
+
+
+@tagged("post_install", "-at_install")
+class TestSigningFlows(EmowatenSignatureCase):
+    def test_flow_server_pkcs11_b_lt(self):
+        """Flow a: the key stays on the server's token; B-LT (time-stamp + CRL in
+        DSS)."""
+        answer = self._answer()
+        result = self._sign(answer, self.cert_rsa)
+        self.assertFalse(result["refused"])
+        self.assertEqual(answer.state, "sent")
+        self.assertEqual(answer.signatory_id, self.user_sign)
+        log = result["logs"]
+        self.assertEqual(log.event, "signed")
+        self.assertEqual(log.level, "B-LT")
+        self.assertEqual(log.cert_serial, self.cert_rsa.serial)
+        pdf = self._signed_pdf(answer)
+        self.assertEqual(log.hash_after, pades.sha256_hex(pdf))
+        self.assertNotEqual(log.hash_before, log.hash_after)
+        report = self.assertValidPades(pdf, level="B-LT")
+        self.assertEqual(report.signatures[0].signer_name, self.user_sign.name)
+        self.assertTrue(
+            answer.emowaten_verification_url.endswith(log.verification_token)
+        )
+
+    def test_flow_server_pkcs11_ecdsa_raw(self):
+        """ECDSA key through SoftHSM needs the raw mechanism (a certificate setting)."""
+        cert = self._token_certificate("sig-ec", b"\x02", self.user_sign, kind="ec")
+        self.assertTrue(cert.use_raw_mechanism)
+        answer = self._answer()
+        result = self._sign(answer, cert)
+        self.assertFalse(result["refused"], result["refused"])
+        self.assertValidPades(self._signed_pdf(answer), level="B-LT")
+
+    def test_flow_b_b_and_b_t(self):
+        """Without a TSA the signature is B-B; with a TSA and no CRL, B-T."""
+        self.env["ir.config_parameter"].set_param("emowaten_signature.tsa_url", "")
+        self.env["ir.config_parameter"].set_param(
+            "emowaten_signature.embed_revocation", "0"
+        )
+        answer = self._answer()
+        log = self._sign(answer, self.cert_rsa)["logs"]
+        self.assertEqual(log.level, "B-B")
+        report = self.assertValidPades(self._signed_pdf(answer))
+        self.assertFalse(report.signatures[0].timestamp_time)
+        self.env["ir.config_parameter"].set_param(
+            "emowaten_signature.tsa_url", self.services.tsa_url
+        )
+        answer2 = self._answer()
+        log2 = self._sign(answer2, self.cert_rsa)["logs"]
+        self.assertEqual(log2.level, "B-T")
+        self.assertValidPades(self._signed_pdf(answer2), level="B-T")
+
+    def test_flow_pkcs12(self):
+        """Flow c: PKCS#12 file (development)."""
+        cert, _issued = self._pki_certificate(self.user_sign, passphrase="dev-secret")
+        self.assertEqual(cert.state, "valid")
+        answer = self._answer()
+        result = self._sign(answer, cert, secret="dev-secret")
+        self.assertFalse(result["refused"], result["refused"])
+        self.assertEqual(result["logs"].flow, "pkcs12")
+        self.assertValidPades(self._signed_pdf(answer), level="B-LT")
+
+    def _run_agent(self, job, pin=PIN, key_label="sig-rsa"):
+        """Run the real workstation agent (separate process, own PKCS#11 session) in
+        offline mode on the job the server prepared."""
+        with tempfile.TemporaryDirectory() as tmp:
+            job_file = os.path.join(tmp, "job.json")
+            out_file = os.path.join(tmp, "out.json")
+            with open(job_file, "w", encoding="utf-8") as fh:
+                json.dump(job._emowaten_payload(), fh)
+            env = dict(self.token.env, EMOWATEN_TEST_PIN=pin)
+            proc = subprocess.run(
+                [
+                    sys.executable,
+                    AGENT,
+                    "--job-file",
+                    job_file,
+                    "--out",
+                    out_file,
+                    "--module",
+                    SOFTHSM_LIB,
+                    "--token-label",
+                    self.token.label,
+                    "--key-label",
+                    key_label,
+                    "--pin-env",
+                    "EMOWATEN_TEST_PIN",
+                ],
+                capture_output=True,
+                text=True,
+                env=env,
+                timeout=120,
+                check=False,
+            )
+            with open(out_file, encoding="utf-8") as fh:
+                return proc, json.load(fh)
+
+    def test_flow_workstation_agent(self):
+        """Flow b: server prepares the digests, the agent signs them with the token in
+        another process, the server embeds and verifies."""
+        self.cert_rsa.flow = "workstation"
+        answers = self._answer() | self._answer()
+        service = self.env["emowaten.signature.service"].with_user(self.user_sign)
+        job, refused = service._emowaten_prepare_job(
+            answers, self.cert_rsa.with_user(self.user_sign)
+        )
+        self.assertFalse(refused)
+        self.assertEqual(len(job.line_ids), 2)
+        self.assertEqual(set(answers.mapped("state")), {"to_sign"})
+        proc, payload = self._run_agent(job)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(len(payload["signatures"]), 2)
+        result = job._emowaten_submit(payload)
+        self.assertTrue(result["ok"], result)
+        self.assertEqual(job.state, "done")
+        for answer in answers:
+            self.assertEqual(answer.state, "sent")
+            self.assertValidPades(self._signed_pdf(answer), level="B-LT")
+        logs = self.env["emowaten.signature.log"].search([("batch_ref", "=", job.name)])
+        self.assertEqual(
+            sorted(logs.mapped("event")), ["prepared", "prepared", "signed", "signed"]
+        )
+
+    def test_batch_one_pin(self):
+        """Batch: all pending answers of the signatory in one action, one PIN entry."""
+        answers = self._answer() | self._answer() | self._answer(pages=3)
+        wizard_action = (
+            self.env["emowaten.signature.sign.wizard"]
+            .with_user(self.user_sign)
+            .action_open_pending()
+        )
+        wizard = self.env["emowaten.signature.sign.wizard"].browse(
+            wizard_action["res_id"]
+        )
+        self.assertTrue(answers <= wizard.answer_ids)
+        self.assertEqual(wizard.certificate_id.user_id, self.user_sign)
+        wizard.certificate_id = self.cert_rsa
+        wizard.with_user(self.user_sign).with_context(emowaten_secret=PIN).action_sign()
+        self.assertTrue(wizard.done)
+        self.assertEqual(set(answers.mapped("state")), {"sent"})
+        logs = answers.emowaten_signature_log_ids
+        self.assertEqual(len(set(logs.mapped("batch_ref"))), 1)
+        for answer in answers:
+            self.assertValidPades(self._signed_pdf(answer), level="B-LT")
+
+    def test_real_letter_submit_and_sign(self):
+        """The real letter (QWeb + wkhtmltopdf) is prepared on submit and signed."""
+        # the letterhead prints the office in both languages
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["res.lang"]._activate_lang("ar_001")
+        answer = self._answer(prepare=False)
+        answer.state = "draft"
+        answer.action_submit()
+        self.assertEqual(answer.state, "to_sign")
+        self.assertTrue(answer.emowaten_letter_sha256)
+        letter = base64.b64decode(answer.letter_attachment_id.datas)
+        self.assertTrue(letter.startswith(b"%PDF"))
+        result = self._sign(answer, self.cert_rsa)
+        self.assertFalse(result["refused"], result["refused"])
+        self.assertValidPades(self._signed_pdf(answer), level="B-LT")
+        # to look at the stamp: EMOWATEN_SIGNATURE_DUMP=/tmp/x.pdf, then pdftoppm -png
+        # -r 150
+        dump = os.environ.get("EMOWATEN_SIGNATURE_DUMP")
+        if dump:
+            with open(dump, "wb") as fh:
+                fh.write(self._signed_pdf(answer))

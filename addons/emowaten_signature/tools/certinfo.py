@@ -1,0 +1,177 @@
+"""X.509 helpers for the certificate register: parsing, chain check against trust
+anchors, CRL revocation check. No Odoo import here."""
+
+import datetime
+import hashlib
+from dataclasses import dataclass
+
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.x509.oid import ExtensionOID, NameOID
+
+KEY_USAGE_NAMES = (
+    ("digital_signature", "digitalSignature"),
+    ("content_commitment", "nonRepudiation"),
+    ("key_encipherment", "keyEncipherment"),
+    ("data_encipherment", "dataEncipherment"),
+    ("key_agreement", "keyAgreement"),
+    ("key_cert_sign", "keyCertSign"),
+    ("crl_sign", "cRLSign"),
+)
+
+
+class CertError(Exception):
+    def __init__(self, code, detail=""):
+        super().__init__(f"{code}: {detail}")
+        self.code = code
+        self.detail = detail
+
+
+def load_certificate(data):
+    """Load a PEM or DER certificate; returns a ``cryptography`` certificate."""
+    if not data:
+        raise CertError("empty")
+    data = bytes(data)
+    try:
+        if b"-----BEGIN" in data:
+            return x509.load_pem_x509_certificate(data)
+        return x509.load_der_x509_certificate(data)
+    except ValueError as exc:
+        raise CertError("unreadable", str(exc)) from exc
+
+
+def der(cert):
+    return cert.public_bytes(serialization.Encoding.DER)
+
+
+def pem(cert):
+    return cert.public_bytes(serialization.Encoding.PEM).decode()
+
+
+@dataclass
+class CertInfo:
+    subject: str
+    common_name: str
+    issuer: str
+    serial: str
+    not_before: datetime.datetime
+    not_after: datetime.datetime
+    key_usage: str
+    fingerprint: str
+    is_ca: bool
+    key_type: str
+    crl_urls: tuple
+
+
+def _cn(name):
+    attrs = name.get_attributes_for_oid(NameOID.COMMON_NAME)
+    return attrs[0].value if attrs else name.rfc4514_string()
+
+
+def describe(cert):
+    try:
+        ku = cert.extensions.get_extension_for_oid(ExtensionOID.KEY_USAGE).value
+        usages = [label for attr, label in KEY_USAGE_NAMES if getattr(ku, attr)]
+    except x509.ExtensionNotFound:
+        usages = []
+    try:
+        is_ca = cert.extensions.get_extension_for_oid(
+            ExtensionOID.BASIC_CONSTRAINTS
+        ).value.ca
+    except x509.ExtensionNotFound:
+        is_ca = False
+    crl_urls = []
+    try:
+        dps = cert.extensions.get_extension_for_oid(
+            ExtensionOID.CRL_DISTRIBUTION_POINTS
+        ).value
+        for dp in dps:
+            for gn in dp.full_name or ():
+                if isinstance(gn, x509.UniformResourceIdentifier):
+                    crl_urls.append(gn.value)
+    except x509.ExtensionNotFound:
+        crl_urls = []  # no distribution point: revocation stays "not checked"
+    pub = cert.public_key()
+    key_type = pub.__class__.__name__.replace("PublicKey", "").replace("_", "")
+    size = getattr(pub, "key_size", None)
+    return CertInfo(
+        subject=cert.subject.rfc4514_string(),
+        common_name=_cn(cert.subject),
+        issuer=cert.issuer.rfc4514_string(),
+        serial=f"{cert.serial_number:X}",
+        not_before=cert.not_valid_before_utc.replace(tzinfo=None),
+        not_after=cert.not_valid_after_utc.replace(tzinfo=None),
+        key_usage=", ".join(usages),
+        fingerprint=hashlib.sha256(der(cert)).hexdigest(),
+        is_ca=is_ca,
+        key_type=(f"{key_type}-{size}") if size else key_type,
+        crl_urls=tuple(crl_urls),
+    )
+
+
+def find_issuer(cert, anchors):
+    """The anchor (``cryptography`` certificate) that signed ``cert``, or None."""
+    for anchor in anchors:
+        if anchor.subject != cert.issuer:
+            continue
+        try:
+            cert.verify_directly_issued_by(anchor)
+        except (ValueError, TypeError, Exception):  # pylint: disable=broad-except
+            continue
+        return anchor
+    return None
+
+
+def check_chain(cert, anchors, intermediates=()):
+    """Return the list [cert, ..., anchor] when the certificate chains up to one of the
+    trust anchors (through the optional intermediates), else None."""
+    chain = [cert]
+    current = cert
+    pool = list(intermediates)
+    for _depth in range(6):
+        anchor = find_issuer(current, anchors)
+        if anchor is not None:
+            chain.append(anchor)
+            return chain
+        parent = find_issuer(current, pool)
+        if parent is None or parent == current:
+            return None
+        chain.append(parent)
+        current = parent
+    return None
+
+
+def check_crl(cert, issuer, fetch, urls=None):
+    """Revocation status from the CRL distribution points.
+
+    ``fetch(url) -> bytes`` downloads a CRL (it raises when unreachable). Returns
+    ``("good"|"revoked"|"unknown", detail, crl_der or None)``: ``unknown`` when no CRL
+    could be obtained or verified, never a silent "good"."""
+    urls = urls if urls is not None else describe(cert).crl_urls
+    if not urls:
+        return "unknown", "no_crl_url", None
+    last_error = ""
+    for url in urls:
+        try:
+            data = fetch(url)
+            crl = (
+                x509.load_pem_x509_crl(data)
+                if data.startswith(b"-----BEGIN")
+                else x509.load_der_x509_crl(data)
+            )
+        except Exception as exc:  # pylint: disable=broad-except
+            last_error = f"{url}: {exc}"
+            continue
+        if issuer is None or not crl.is_signature_valid(issuer.public_key()):
+            last_error = f"{url}: bad_crl_signature"
+            continue
+        now = datetime.datetime.now(datetime.UTC)
+        if crl.next_update_utc and crl.next_update_utc < now:
+            last_error = f"{url}: crl_outdated"
+            continue
+        revoked = crl.get_revoked_certificate_by_serial_number(cert.serial_number)
+        crl_der = crl.public_bytes(serialization.Encoding.DER)
+        if revoked is not None:
+            return "revoked", revoked.revocation_date_utc.isoformat(), crl_der
+        return "good", url, crl_der
+    return "unknown", last_error, None

@@ -1,0 +1,416 @@
+"""PAdES signing and validation with pyhanko: server-side PKCS#11, PKCS#12, and the
+two-step (interrupted) flow of the workstation agent. No Odoo import here."""
+
+import asyncio
+import contextlib
+import hashlib
+import io
+import logging
+from dataclasses import dataclass, field
+
+from asn1crypto import cms
+from asn1crypto import crl as asn1_crl
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import fields, signers
+from pyhanko.sign.signers.pdf_byterange import PreparedByteRangeDigest
+from pyhanko.sign.signers.pdf_signer import PdfTBSDocument
+from pyhanko.sign.timestamps import HTTPTimeStamper
+from pyhanko.sign.validation import add_validation_info, validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+from .stamp import BilingualStampStyle
+
+MD = "sha256"
+# room for the CMS: signature, certificates, an RFC 3161 token
+EXTERNAL_BYTES_RESERVED = 24576
+
+
+class PadesError(Exception):
+    """Raised with a stable ``code`` the Odoo layer turns into a translated message."""
+
+    def __init__(self, code, detail=""):
+        super().__init__(f"{code}: {detail}")
+        self.code = code
+        self.detail = detail
+
+
+@dataclass
+class StampSpec:
+    lines: tuple
+    url: str = ""
+    # box on the page in PDF points (x1, y1, x2, y2); page -1 is the last page
+    box: tuple = (40, 40, 400, 130)
+    page: int = -1
+    font_path: str = ""
+
+
+@dataclass
+class SignOptions:
+    field_name: str = "eMowatenSignature"
+    reason: str = ""
+    location: str = ""
+    name: str = ""
+    stamp: StampSpec | None = None
+    tsa_url: str = ""
+    # B-LT: a validation context with the trust anchors and CRLs to embed in the DSS
+    lt_context: ValidationContext | None = None
+
+
+def sha256_hex(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def to_asn1(cert):
+    """asn1crypto certificate from DER bytes or a ``cryptography`` certificate."""
+    if isinstance(cert, asn1_x509.Certificate):
+        return cert
+    if isinstance(cert, x509.Certificate):
+        from cryptography.hazmat.primitives import serialization
+
+        cert = cert.public_bytes(serialization.Encoding.DER)
+    return asn1_x509.Certificate.load(cert)
+
+
+def validation_context(
+    trust_roots,
+    crls=(),
+    other_certs=(),
+    allow_fetching=False,
+    revocation_mode="soft-fail",
+):
+    return ValidationContext(
+        trust_roots=[to_asn1(c) for c in trust_roots],
+        other_certs=[to_asn1(c) for c in other_certs],
+        crls=[asn1_crl.CertificateList.load(c) for c in crls],
+        allow_fetching=allow_fetching,
+        revocation_mode=revocation_mode,
+    )
+
+
+def _writer(pdf_bytes):
+    try:
+        return IncrementalPdfFileWriter(io.BytesIO(pdf_bytes), strict=False)
+    except Exception as exc:
+        raise PadesError("bad_pdf", str(exc)) from exc
+
+
+def _page_count(writer):
+    return int(writer.root["/Pages"]["/Count"])
+
+
+def _field_spec(writer, opts):
+    stamp = opts.stamp
+    if not stamp:
+        return fields.SigFieldSpec(sig_field_name=opts.field_name)
+    page = stamp.page if stamp.page >= 0 else _page_count(writer) + stamp.page
+    return fields.SigFieldSpec(
+        sig_field_name=opts.field_name, on_page=max(page, 0), box=stamp.box
+    )
+
+
+def _stamp_style(opts):
+    if not opts.stamp:
+        return None
+    return BilingualStampStyle(
+        lines=tuple(opts.stamp.lines),
+        url=opts.stamp.url,
+        font_path=opts.stamp.font_path,
+    )
+
+
+def _meta(opts):
+    return signers.PdfSignatureMetadata(
+        field_name=opts.field_name,
+        md_algorithm=MD,
+        subfilter=fields.SigSeedSubFilter.PADES,
+        reason=opts.reason or None,
+        location=opts.location or None,
+        name=opts.name or None,
+    )
+
+
+def _timestamper(opts):
+    return HTTPTimeStamper(opts.tsa_url, timeout=15) if opts.tsa_url else None
+
+
+def _add_lt(pdf_bytes, opts):
+    """B-LT: append a DSS with the chain and the revocation data of the signature."""
+    if opts.lt_context is None:
+        return pdf_bytes
+    reader = PdfFileReader(io.BytesIO(pdf_bytes), strict=False)
+    sig = [
+        s for s in reader.embedded_regular_signatures if s.field_name == opts.field_name
+    ]
+    out = add_validation_info(sig[-1], opts.lt_context, output=io.BytesIO())
+    return out.getvalue()
+
+
+def sign_pdf(pdf_bytes, signer, opts):
+    """Sign in one step with a pyhanko signer (PKCS#11 or PKCS#12)."""
+    writer = _writer(pdf_bytes)
+    pdf_signer = signers.PdfSigner(
+        _meta(opts),
+        signer,
+        timestamper=_timestamper(opts),
+        stamp_style=_stamp_style(opts),
+        new_field_spec=_field_spec(writer, opts),
+    )
+    try:
+        out = pdf_signer.sign_pdf(writer, output=io.BytesIO())
+        return _add_lt(out.getvalue(), opts)
+    except PadesError:
+        raise
+    except Exception as exc:  # pylint: disable=broad-except
+        raise PadesError("sign_failed", str(exc) or exc.__class__.__name__) from exc
+
+
+def pkcs11_signer(module, token_label, key_label, pin, use_raw=False):
+    """Open a logged-in PKCS#11 session and a pyhanko signer on the key ``key_label``.
+    Returns ``(signer, session)``; the caller closes the session."""
+    from pkcs11 import exceptions as p11_exc  # noqa: PLC0415
+    from pyhanko.sign import pkcs11 as hanko_p11  # noqa: PLC0415
+
+    try:
+        session = hanko_p11.open_pkcs11_session(
+            module,
+            token_criteria=hanko_p11.TokenCriteria(label=token_label),
+            user_pin=pin or None,
+        )
+    except (p11_exc.PinIncorrect, p11_exc.PinLenRange, p11_exc.PinInvalid) as exc:
+        raise PadesError("bad_pin", exc.__class__.__name__) from exc
+    except Exception as exc:  # pylint: disable=broad-except
+        raise PadesError("token_error", str(exc) or exc.__class__.__name__) from exc
+    try:
+        signer = hanko_p11.PKCS11Signer(
+            session,
+            cert_label=key_label,
+            key_label=key_label,
+            use_raw_mechanism=use_raw,
+        )
+        # load the key and certificate now, so that errors surface here
+        signer.signing_cert  # noqa: B018  pylint: disable=pointless-statement
+    except Exception as exc:  # pylint: disable=broad-except
+        session.close()
+        raise PadesError("token_error", str(exc) or exc.__class__.__name__) from exc
+    return signer, session
+
+
+_NOISY_LOGGERS = (
+    "pyhanko",
+    "pyhanko_certvalidator",
+)
+
+
+@contextlib.contextmanager
+def quiet_validation():
+    """pyhanko logs every failed validation at WARNING/ERROR with a traceback. A
+    tampered
+    or untrusted document is an expected answer of the verification page, not a server
+    fault, so its loggers are silenced while validating (the result is returned)."""
+    loggers = [
+        logging.getLogger(name)
+        for name in list(logging.root.manager.loggerDict)
+        if name.split(".")[0] in _NOISY_LOGGERS
+    ]
+    previous = [lg.disabled for lg in loggers]
+    for lg in loggers:
+        lg.disabled = True
+    try:
+        yield
+    finally:
+        for lg, was in zip(loggers, previous, strict=True):
+            lg.disabled = was
+
+
+def pkcs12_signer(data, passphrase):
+    try:
+        signer = signers.SimpleSigner.load_pkcs12_data(
+            data,
+            other_certs=None,
+            passphrase=passphrase.encode() if passphrase else None,
+        )
+    except Exception as exc:
+        raise PadesError("bad_pin", str(exc)) from exc
+    if signer is None:
+        raise PadesError("bad_pin")
+    return signer
+
+
+def _signature_placeholder(cert):
+    key = x509.load_der_x509_certificate(cert.dump()).public_key()
+    if isinstance(key, rsa.RSAPublicKey):
+        return bytes(key.key_size // 8)
+    return bytes(72)  # DER ECDSA P-256 at most
+
+
+def prepare_external(pdf_bytes, signing_cert, chain, opts):
+    """First half of the workstation flow. Returns a JSON-friendly dict: the prepared
+    PDF
+    (to keep on the server), and ``tbs_digest``: the SHA-256 of the CMS signed
+    attributes,
+    which is what the token signs."""
+    cert = to_asn1(signing_cert)
+    registry = SimpleCertificateStore.from_certs([to_asn1(c) for c in chain])
+    ext = signers.ExternalSigner(
+        signing_cert=cert,
+        cert_registry=registry,
+        signature_value=_signature_placeholder(cert),
+    )
+    writer = _writer(pdf_bytes)
+    pdf_signer = signers.PdfSigner(
+        _meta(opts),
+        ext,
+        stamp_style=_stamp_style(opts),
+        new_field_spec=_field_spec(writer, opts),
+    )
+
+    async def _run():
+        prep_digest, _tbs, output = await pdf_signer.async_digest_doc_for_signing(
+            writer, bytes_reserved=EXTERNAL_BYTES_RESERVED, output=io.BytesIO()
+        )
+        signed_attrs = await ext.signed_attrs(
+            prep_digest.document_digest, MD, use_pades=True
+        )
+        return prep_digest, output, signed_attrs
+
+    prep_digest, output, signed_attrs = asyncio.run(_run())
+    attrs_der = signed_attrs.dump()
+    return {
+        "prepared_pdf": output.getvalue(),
+        "document_digest": prep_digest.document_digest.hex(),
+        "reserved_start": prep_digest.reserved_region_start,
+        "reserved_end": prep_digest.reserved_region_end,
+        "signed_attrs": attrs_der.hex(),
+        "tbs_digest": hashlib.sha256(attrs_der).hexdigest(),
+    }
+
+
+def verify_raw_signature(signing_cert, data, signature):
+    """True when ``signature`` is the signer's signature of ``data`` (SHA-256)."""
+    key = x509.load_der_x509_certificate(to_asn1(signing_cert).dump()).public_key()
+    try:
+        if isinstance(key, rsa.RSAPublicKey):
+            key.verify(signature, data, padding.PKCS1v15(), hashes.SHA256())
+        elif isinstance(key, ec.EllipticCurvePublicKey):
+            key.verify(signature, data, ec.ECDSA(hashes.SHA256()))
+        else:
+            return False
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+def finish_external(prepared, signature_value, signing_cert, chain, opts):
+    """Second half: embed the signature the token made over ``tbs_digest``; adds the
+    signature time-stamp (B-T) and the DSS (B-LT) when configured."""
+    attrs_der = bytes.fromhex(prepared["signed_attrs"])
+    if not verify_raw_signature(signing_cert, attrs_der, signature_value):
+        raise PadesError("signature_mismatch")
+    cert = to_asn1(signing_cert)
+    ext = signers.ExternalSigner(
+        signing_cert=cert,
+        cert_registry=SimpleCertificateStore.from_certs([to_asn1(c) for c in chain]),
+        signature_value=signature_value,
+    )
+    signed_attrs = cms.CMSAttributes.load(attrs_der)
+    prep_digest = PreparedByteRangeDigest(
+        document_digest=bytes.fromhex(prepared["document_digest"]),
+        reserved_region_start=prepared["reserved_start"],
+        reserved_region_end=prepared["reserved_end"],
+    )
+    output = io.BytesIO(prepared["prepared_pdf"])
+
+    async def _run():
+        sig_cms = await ext.async_sign_prescribed_attributes(
+            MD, signed_attrs, timestamper=_timestamper(opts)
+        )
+        await PdfTBSDocument.async_finish_signing(output, prep_digest, sig_cms)
+
+    try:
+        asyncio.run(_run())
+        return _add_lt(output.getvalue(), opts)
+    except Exception as exc:  # pylint: disable=broad-except
+        raise PadesError("sign_failed", str(exc) or exc.__class__.__name__) from exc
+
+
+@dataclass
+class SignatureReport:
+    valid: bool
+    field_name: str = ""
+    intact: bool = False
+    trusted: bool = False
+    signer_name: str = ""
+    signer_subject: str = ""
+    issuer: str = ""
+    serial: str = ""
+    signing_time: object = None
+    timestamp_time: object = None
+    coverage: str = ""
+    modification: str = ""
+    summary: str = ""
+    has_dss: bool = False
+    cert_der: bytes = b""
+
+
+@dataclass
+class ValidationReport:
+    valid: bool
+    signatures: list = field(default_factory=list)
+    error: str = ""
+
+
+def validate_pdf(pdf_bytes, trust_roots, crls=(), other_certs=()):
+    """Validate every signature of a PDF against ``trust_roots``. Any exception (a
+    truncated or garbled file, a broken CMS) makes the document invalid."""
+    try:
+        reader = PdfFileReader(io.BytesIO(pdf_bytes), strict=False)
+        sigs = list(reader.embedded_regular_signatures)
+        has_dss = "/DSS" in reader.root
+    except Exception as exc:  # pylint: disable=broad-except
+        return ValidationReport(False, error=str(exc) or exc.__class__.__name__)
+    if not sigs:
+        return ValidationReport(False, error="no_signature")
+    reports = []
+    for sig in sigs:
+        try:
+            vc = validation_context(trust_roots, crls=crls, other_certs=other_certs)
+            status = validate_pdf_signature(sig, vc)
+            cert = status.signing_cert
+            ts = status.timestamp_validity
+            reports.append(
+                SignatureReport(
+                    valid=bool(status.bottom_line),
+                    field_name=sig.field_name,
+                    intact=bool(status.intact),
+                    trusted=bool(status.trusted),
+                    signer_name=cert.subject.native.get("common_name", ""),
+                    signer_subject=cert.subject.human_friendly,
+                    issuer=cert.issuer.human_friendly,
+                    serial=f"{cert.serial_number:X}",
+                    signing_time=status.signer_reported_dt,
+                    timestamp_time=ts.timestamp if ts else None,
+                    coverage=status.coverage.name if status.coverage else "",
+                    modification=(
+                        status.modification_level.name
+                        if status.modification_level
+                        else ""
+                    ),
+                    summary=status.summary(),
+                    has_dss=has_dss,
+                    cert_der=cert.dump(),
+                )
+            )
+        except Exception as exc:  # pylint: disable=broad-except
+            reports.append(
+                SignatureReport(
+                    valid=False, field_name=sig.field_name, summary=str(exc)
+                )
+            )
+    return ValidationReport(all(r.valid for r in reports), reports)

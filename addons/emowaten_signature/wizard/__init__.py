@@ -1,0 +1,1 @@
+from . import emowaten_signature_sign_wizard

@@ -1,0 +1,303 @@
+"""Seconds per signature of a favourable answer (issue 6): e-Mowaten vs bare pyhanko.
+
+e-Mowaten side: ``emowaten.signature.service._emowaten_sign_answers`` on an answer
+awaiting signature, i.e. everything a signatory's click does: signing authority and
+certificate checks (CRL fetched again), PKCS#11 login on a SoftHSM2 token, the bilingual
+stamp (Amiri subset, bidi runs, QR code), PAdES B-LT (RFC 3161 time-stamp from a local
+TSA + CRL in the DSS), validation of the result with pyhanko, storage on the answer,
+audit entry and the e-mail to the citizen.
+
+Floor: the same letter PDF, the same token key (session opened once), the same stamp,
+time-stamp and DSS, called on pyhanko directly (``PdfSigner.sign_pdf`` +
+``add_validation_info``): no checks, no validation, no Odoo.
+
+Target: e-Mowaten under 1.2x the floor (overhead < 20 %).
+Prints numbers, asserts nothing.
+
+    python benchmarks/bench_signature.py [--quick] [--runs 7] [--db h_sig_bench]
+        [--reuse] [--keep]
+"""
+
+import argparse
+import datetime
+import io
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import common  # noqa: E402
+
+PIN = "2468"
+LABEL = "bench-rsa"
+
+
+def letter_pdf(pages):
+    """A letter of ``pages`` full pages of text (reportlab)."""
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    pdf = canvas.Canvas(buf)
+    for page in range(pages):
+        y = 780
+        pdf.drawString(72, y, f"Reponse a la demande BEN-2026-000123 - page {page + 1}")
+        for line in range(45):
+            y -= 15
+            pdf.drawString(
+                72,
+                y,
+                f"Ligne {line + 1}: texte de la reponse favorable de l'administration.",
+            )
+        pdf.showPage()
+    pdf.save()
+    return buf.getvalue()
+
+
+def setup(env, tools):
+    """Test CA, local TSA/CRL, SoftHSM token and the Odoo records (rolled back
+    later)."""
+    services = tools["localservices"].LocalServices().start()
+    pki = tools["testpki"].TestPKI(crl_url=services.crl_url)
+    services.crl_provider = pki.crl
+    services.set_tsa(pki.issue("Bench TSA", tsa=True))
+    token = tools["softhsm"].SoftHSMToken(label="emowaten-bench", user_pin=PIN)
+    pub = token.generate_key(LABEL, b"\x07")
+    issued = pki.issue("Bench Signatory", public_key=pub)
+    token.store_certificate(LABEL, b"\x07", issued.cert_der)
+
+    env["ir.config_parameter"].set_param("emowaten_signature.tsa_url", services.tsa_url)
+    env["emowaten.signature.trust.anchor"].create(
+        {"name": "Bench TEST CA", "pem": pki.root.cert_pem.decode(), "is_test": True}
+    )
+    group = env.ref("emowaten_base.group_emowaten_signatory")
+    user = env["res.users"].create(
+        {
+            "name": "Bench Signatory",
+            "login": "bench_signatory",
+            "group_ids": [(4, group.id)],
+        }
+    )
+    body = env["emowaten.body"].create(
+        {"name": "Bench governorate", "code": "BENCH-SIG", "body_type": "governorate"}
+    )
+    office = env["emowaten.office"].create(
+        {
+            "name": "Bench office",
+            "code": "BENCH-SIG-O",
+            "reference_prefix": "BSG",
+            "kind": "governorate",
+            "body_id": body.id,
+        }
+    )
+    env["emowaten.signature.authority"].create(
+        {
+            "user_id": user.id,
+            "body_id": body.id,
+            "date_from": datetime.date.today() - datetime.timedelta(days=1),
+            "function_ar": "والي",
+            "function_fr": "Gouverneur",
+        }
+    )
+    cert = env["emowaten.signature.certificate"].create(
+        {
+            "user_id": user.id,
+            "flow": "server_pkcs11",
+            "pkcs11_module": tools["softhsm"].SOFTHSM_LIB,
+            "token_label": token.label,
+            "key_label": LABEL,
+        }
+    )
+    cert.action_read_from_token()
+    ptype = env.ref("emowaten_petitions.request_type_petition")
+    ptype.signature_required = True
+    partner = env["res.partner"].create({"name": "Bench citizen"})
+    return {
+        "services": services,
+        "pki": pki,
+        "token": token,
+        "user": user,
+        "office": office,
+        "cert": cert,
+        "type": ptype,
+        "partner": partner,
+    }
+
+
+def new_answer(env, fx, pdf, tools):
+    request = env["emowaten.request"].create(
+        {
+            "office_id": fx["office"].id,
+            "type_id": fx["type"].id,
+            "partner_id": fx["partner"].id,
+            "subject": "Bench",
+            "channel": "counter",
+            "state": "registered",
+        }
+    )
+    answer = env["emowaten.answer"].create(
+        {"request_id": request.id, "kind": "favourable", "body_html": "<p>Oui.</p>"}
+    )
+    answer.write({"state": "to_sign"})
+    answer._emowaten_store_letter(pdf)
+    answer.write(
+        {
+            "emowaten_letter_sha256": tools["pades"].sha256_hex(pdf),
+            "emowaten_content_sha256": answer._emowaten_content_hash(),
+        }
+    )
+    return answer
+
+
+def ours(env, fx, pdf, runs, tools, batch=1):
+    service = env["emowaten.signature.service"].with_user(fx["user"])
+    cert = fx["cert"].with_user(fx["user"])
+    samples = []
+    for _i in range(runs + 1):
+        answers = env["emowaten.answer"]
+        for _j in range(batch):
+            answers |= new_answer(env, fx, pdf, tools)
+        env.flush_all()
+        start = time.perf_counter()
+        result = service._emowaten_sign_answers(
+            answers.with_user(fx["user"]), cert, PIN
+        )
+        env.flush_all()
+        samples.append((time.perf_counter() - start) / batch)
+        if result["refused"]:
+            raise SystemExit(f"refused: {result['refused']}")
+    return statistics.median(samples[1:])
+
+
+def floor(env, fx, pdf, runs, tools):
+    """pyhanko called directly, same key, stamp, time-stamp and DSS."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign import fields, signers
+    from pyhanko.sign.timestamps import HTTPTimeStamper
+    from pyhanko.sign.validation import add_validation_info
+
+    pades = tools["pades"]
+    service = env["emowaten.signature.service"].with_user(fx["user"])
+    signer, session = pades.pkcs11_signer(
+        tools["softhsm"].SOFTHSM_LIB, fx["token"].label, LABEL, PIN
+    )
+    authority = env["emowaten.signature.authority"].search(
+        [("user_id", "=", fx["user"].id)]
+    )
+    lines = service._emowaten_stamp_lines(
+        fx["cert"], authority, "0123456789ABCDEF0123", datetime.datetime.now()
+    )
+    style = tools["stamp"].BilingualStampStyle(
+        lines=lines, url="http://127.0.0.1:8069/emowaten/verify/0123456789ABCDEF0123"
+    )
+    root = fx["pki"].root.cert_der
+    samples = []
+    try:
+        for _i in range(runs + 1):
+            start = time.perf_counter()
+            writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+            last = int(writer.root["/Pages"]["/Count"]) - 1
+            pdf_signer = signers.PdfSigner(
+                signers.PdfSignatureMetadata(
+                    field_name="Sig",
+                    md_algorithm="sha256",
+                    subfilter=fields.SigSeedSubFilter.PADES,
+                ),
+                signer,
+                timestamper=HTTPTimeStamper(fx["services"].tsa_url),
+                stamp_style=style,
+                new_field_spec=fields.SigFieldSpec(
+                    sig_field_name="Sig", on_page=last, box=(40, 40, 400, 130)
+                ),
+            )
+            out = pdf_signer.sign_pdf(writer, output=io.BytesIO())
+            vc = pades.validation_context(
+                [root], crls=[fx["pki"].crl()], revocation_mode="hard-fail"
+            )
+            reader = PdfFileReader(io.BytesIO(out.getvalue()), strict=False)
+            add_validation_info(reader.embedded_signatures[0], vc, output=io.BytesIO())
+            samples.append(time.perf_counter() - start)
+    finally:
+        session.close()
+    return statistics.median(samples[1:])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="3 runs instead of 7")
+    parser.add_argument("--runs", type=int, default=None)
+    parser.add_argument("--db", default="h_sig_bench")
+    parser.add_argument("--reuse", action="store_true", help="reuse an existing --db")
+    parser.add_argument("--keep", action="store_true", help="do not drop the database")
+    args = parser.parse_args()
+    runs = args.runs or (3 if args.quick else 7)
+    common.ensure_venv()
+    if not args.reuse:
+        common.create_db(args.db, ["emowaten_signature"], f"/tmp/{args.db}.log")
+    odoo = common._import_odoo()
+    reg = common.registry(args.db)
+    from odoo.addons.emowaten_signature.tools import (
+        localservices,
+        pades,
+        softhsm,
+        stamp,
+        testpki,
+    )
+
+    tools = {
+        "localservices": localservices,
+        "pades": pades,
+        "softhsm": softhsm,
+        "stamp": stamp,
+        "testpki": testpki,
+    }
+    rows = []
+    with reg.cursor() as cr:
+        env = odoo.api.Environment(
+            cr, odoo.SUPERUSER_ID, {"mail_create_nolog": True, "tracking_disable": True}
+        )
+        fx = setup(env, tools)
+        try:
+            for pages in (1, 20):
+                pdf = letter_pdf(pages)
+                common.log(f"{pages}-page letter: {len(pdf)} bytes")
+                t_floor = floor(env, fx, pdf, runs, tools)
+                t_ours = ours(env, fx, pdf, runs, tools)
+                t_batch = ours(env, fx, pdf, max(1, runs // 3), tools, batch=5)
+                for label, value in (
+                    (f"sign {pages}-page answer", t_ours),
+                    (f"sign {pages}-page answer, batch of 5 (per answer)", t_batch),
+                ):
+                    rows.append(
+                        common.Row(
+                            operation=label,
+                            ours=value,
+                            other=t_floor,
+                            other_name="bare pyhanko",
+                            unit="s",
+                            target="< 1.2x (overhead < 20 %)",
+                        )
+                    )
+                print(
+                    f"{pages:>2} page(s): e-Mowaten {t_ours:.3f} s/signature, "
+                    f"batch {t_batch:.3f} s/signature, "
+                    f"bare pyhanko {t_floor:.3f} s/signature, "
+                    f"overhead {100 * (t_ours / t_floor - 1):+.0f} % "
+                    f"(batch {100 * (t_batch / t_floor - 1):+.0f} %)",
+                    flush=True,
+                )
+        finally:
+            cr.rollback()
+            fx["services"].stop()
+    print(f"runs per figure: {runs} (median), PAdES B-LT, RSA-2048 on SoftHSM2")
+    common.print_table(rows)
+    if not args.reuse and not args.keep:
+        common.drop_db(args.db)
+    os.environ.pop("SOFTHSM2_CONF", None)
+
+
+if __name__ == "__main__":
+    main()
