@@ -29,7 +29,10 @@
         "views/emowaten_hosting_views.xml",
         "views/emowaten_base_menus.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/emowaten_body_demo.xml",
+        "demo/emowaten_readiness_demo.xml",
+    ],
     "application": True,
     "installable": True,
 }

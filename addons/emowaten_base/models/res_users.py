@@ -33,6 +33,13 @@ class ResUsers(models.Model):
         string="Correspondent of",
         help="Public bodies of which the user is a correspondent.",
     )
+    emowaten_signatory_body_ids = fields.Many2many(
+        "emowaten.body",
+        "emowaten_body_signatory_rel",
+        "user_id",
+        "body_id",
+        string="Authorised Signatory of",
+    )
     emowaten_body_tree_ids = fields.Many2many(
         "emowaten.body",
         string="Bodies and Sub-bodies",

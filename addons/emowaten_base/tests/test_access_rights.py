@@ -10,19 +10,19 @@ class TestAccessRights(EmowatenBaseCase):
     def setUpClass(cls):
         super().setUpClass()
         Readiness = cls.env["emowaten.readiness"]
-        cls.ready_a = Readiness.create({"office_id": cls.office_a.id, "year": 2026})
-        cls.ready_b = Readiness.create({"office_id": cls.office_b.id, "year": 2026})
-        cls.ready_a1 = Readiness.create({"body_id": cls.body_a_child.id, "year": 2026})
+        cls.ready_a = Readiness.create({"office_id": cls.office_a.id, "year": 2030})
+        cls.ready_b = Readiness.create({"office_id": cls.office_b.id, "year": 2030})
+        cls.ready_a1 = Readiness.create({"body_id": cls.body_a_child.id, "year": 2030})
         Agreement = cls.env["emowaten.hosting.agreement"]
-        cls.agreement_a = Agreement.create({"body_id": cls.body_a.id, "year": 2026})
+        cls.agreement_a = Agreement.create({"body_id": cls.body_a.id, "year": 2030})
         cls.agreement_a1 = Agreement.create(
-            {"body_id": cls.body_a_child.id, "year": 2026}
+            {"body_id": cls.body_a_child.id, "year": 2030}
         )
-        cls.agreement_b = Agreement.create({"body_id": cls.body_b.id, "year": 2026})
+        cls.agreement_b = Agreement.create({"body_id": cls.body_b.id, "year": 2030})
         cls.portal = new_test_user(cls.env, "t_portal", "base.group_portal")
 
     def _readiness(self):
-        return self.env["emowaten.readiness"].search([("year", "=", 2026)])
+        return self.env["emowaten.readiness"].search([("year", "=", 2030)])
 
     @users("t_agent_a")
     def test_agent_sees_only_own_office(self):
@@ -97,7 +97,7 @@ class TestAccessRights(EmowatenBaseCase):
             (self.ready_a | self.ready_b | self.ready_a1).with_env(self.env),
         )
         self.assertEqual(
-            len(self.env["emowaten.hosting.agreement"].search([("year", "=", 2026)])),
+            len(self.env["emowaten.hosting.agreement"].search([("year", "=", 2030)])),
             3,
         )
         # the central bureau keeps the readiness board and the trainings
@@ -149,6 +149,6 @@ class TestAccessRights(EmowatenBaseCase):
         visible = (
             self.env["emowaten.readiness"]
             .with_user(self.agent_a)
-            .search([("year", "=", 2026)])
+            .search([("year", "=", 2030)])
         )
         self.assertEqual(visible, self.ready_a | self.ready_b)

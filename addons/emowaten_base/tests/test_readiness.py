@@ -12,7 +12,7 @@ class TestReadiness(EmowatenBaseCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.readiness = cls.env["emowaten.readiness"].create(
-            {"office_id": cls.office_a.id, "year": 2026}
+            {"office_id": cls.office_a.id, "year": 2030}
         )
 
     def _train(self, users):
@@ -56,7 +56,7 @@ class TestReadiness(EmowatenBaseCase):
         rec.equipment_condition = "good"
 
         agreement = self.env["emowaten.hosting.agreement"].create(
-            {"body_id": self.body_a.id, "year": 2026, "budget": 1000.0}
+            {"body_id": self.body_a.id, "year": 2030, "budget": 1000.0}
         )
         rec.action_refresh()
         self.assertFalse(rec.budget_ok, "a draft agreement commits nothing")
@@ -93,7 +93,7 @@ class TestReadiness(EmowatenBaseCase):
 
     def test_cron_creates_assessments(self):
         Readiness = self.env["emowaten.readiness"]
-        created = Readiness._emowaten_ensure_assessments(2026)
+        created = Readiness._emowaten_ensure_assessments(2030)
         self.assertIn(self.office_b, created.office_id)
         self.assertNotIn(self.office_a, created.office_id, "already assessed")
         # a body with correspondents but no office is assessed on its own
@@ -102,7 +102,7 @@ class TestReadiness(EmowatenBaseCase):
         self.assertFalse(child.office_id)
         self.assertEqual(child.staff_count, 1)
         self.assertEqual(child.state_id, self.state_sfax)
-        self.assertFalse(Readiness._emowaten_ensure_assessments(2026))
+        self.assertFalse(Readiness._emowaten_ensure_assessments(2030))
 
     def test_equipment_validation(self):
         with self.assertRaises(ValidationError):
@@ -112,9 +112,9 @@ class TestReadiness(EmowatenBaseCase):
 
     def test_board_groups(self):
         Readiness = self.env["emowaten.readiness"]
-        Readiness._emowaten_ensure_assessments(2026)
+        Readiness._emowaten_ensure_assessments(2030)
         groups = Readiness._read_group(
-            [("year", "=", 2026)], ["body_type"], ["score:avg", "__count"]
+            [("year", "=", 2030)], ["body_type"], ["score:avg", "__count"]
         )
         kinds = {kind for kind, _avg, _count in groups}
         self.assertIn("governorate", kinds)
