@@ -128,11 +128,7 @@ class EmowatenAnswer(models.Model):
         """The answer letter as PDF bytes (QWeb report on the office's letterhead)."""
         self.ensure_one()
         report = self.env.ref("emowaten_petitions.action_report_answer_letter")
-        pdf, _fmt = (
-            self.env["ir.actions.report"]
-            .with_context(force_report_rendering=True)
-            ._render_qweb_pdf(report, self.ids)
-        )
+        pdf, _fmt = self.env["ir.actions.report"]._render_qweb_pdf(report, self.ids)
         return pdf
 
     def _emowaten_store_letter(self, pdf_bytes, signed=False):

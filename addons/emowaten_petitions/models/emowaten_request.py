@@ -64,7 +64,6 @@ class EmowatenRequest(models.Model):
     _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "id desc"
     _mail_post_access = "read"
-    _primary_email = "partner_email"
 
     # ------------------------------------------------------------------ fields
     name = fields.Char(
@@ -559,6 +558,7 @@ class EmowatenRequest(models.Model):
         stage_map = self._emowaten_stage_map()
         stages = self.env["emowaten.request.stage"]
         to_register = []
+        keep_reference = self.env.context.get("emowaten_keep_reference")
         default_office = (
             self.env.context.get("default_office_id") or self._default_office_id().id
         )
@@ -576,10 +576,13 @@ class EmowatenRequest(models.Model):
                 vals["access_token"] = new_tracking_code()
             if not vals.get("type_id"):
                 vals["type_id"] = self.default_get(["type_id"]).get("type_id")
+            # every top-level registered request takes the next reference, whatever
+            # name a caller passed (the mail gateway passes the subject); imports of
+            # historical files keep theirs with the emowaten_keep_reference context
             if (
                 vals["state"] != "draft"
                 and not vals.get("parent_id")
-                and not vals.get("name")
+                and not (keep_reference and vals.get("name"))
             ):
                 to_register.append(vals)
         if to_register:
@@ -1156,6 +1159,9 @@ class EmowatenRequest(models.Model):
                     partner = self.env["res.partner"].create(
                         {"name": name, "email": emails[0], "emowaten_is_citizen": True}
                     )
+        if partner and not partner.user_ids and not partner.emowaten_is_citizen:
+            # an outside sender writing to a citizen relations office is a citizen
+            partner.sudo().emowaten_is_citizen = True
         office_id = custom_values.get("office_id")
         if not office_id:
             office_id = (
@@ -1177,7 +1183,7 @@ class EmowatenRequest(models.Model):
         request = super(
             EmowatenRequest, self.with_context(emowaten_no_receipt=True)
         ).message_new(msg_dict, custom_values=values)
-        request._emowaten_send_receipt()
+        request.with_context(emowaten_no_receipt=False)._emowaten_send_receipt()
         return request
 
     def message_update(self, msg_dict, update_vals=None):

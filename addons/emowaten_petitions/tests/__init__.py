@@ -3,3 +3,7 @@ from . import test_lifecycle
 from . import test_deadlines
 from . import test_routing
 from . import test_escalation
+from . import test_access
+from . import test_mail_gateway
+from . import test_references
+from . import test_reports

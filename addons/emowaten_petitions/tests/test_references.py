@@ -1,0 +1,117 @@
+import psycopg2.errors
+
+from odoo import SUPERUSER_ID, api, fields
+from odoo.tests import TransactionCase, tagged
+from odoo.tools import mute_logger
+
+
+@tagged("post_install", "-at_install")
+class TestReferenceConcurrency(TransactionCase):
+    """Two transactions registering at the same time never get the same reference and
+    leave no gap. Runs on real, committed cursors (cleaned up afterwards)."""
+
+    def test_concurrent_registration(self):
+        office = self.env.ref("emowaten_base.emowaten_office_central")
+        rtype = self.env.ref("emowaten_petitions.request_type_guidance")
+        year = fields.Date.context_today(office).year
+        # the office's sequence of the year exists before anyone registers (the install
+        # and a monthly cron prepare them); make sure of it in a committed transaction.
+        # Everything below uses fresh cursors: the test cursor's snapshot is older.
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            sequence = (
+                env["emowaten.office"]
+                .browse(office.id)
+                ._emowaten_request_sequence(year)
+            )
+            sequence_id, start = sequence.id, sequence.number_next
+        created = []
+
+        def cleanup():
+            with self.registry.cursor() as cr:
+                if created:
+                    cr.execute(
+                        "DELETE FROM mail_message WHERE model = 'emowaten.request' AND res_id = ANY(%s)",
+                        [created],
+                    )
+                    cr.execute(
+                        "DELETE FROM mail_followers WHERE res_model = 'emowaten.request' AND res_id = ANY(%s)",
+                        [created],
+                    )
+                    cr.execute(
+                        "DELETE FROM emowaten_request WHERE id = ANY(%s)", [created]
+                    )
+                cr.execute(
+                    "UPDATE ir_sequence SET number_next = %s WHERE id = %s",
+                    [start, sequence_id],
+                )
+
+        self.addCleanup(cleanup)
+        vals = {
+            "office_id": office.id,
+            "type_id": rtype.id,
+            "subject": "Concurrent registration",
+            "channel": "phone",
+            "state": "registered",
+        }
+        cr1 = self.registry.cursor()
+        cr2 = self.registry.cursor()
+        try:
+            env1 = api.Environment(cr1, SUPERUSER_ID, {"mail_create_nolog": True})
+            env2 = api.Environment(cr2, SUPERUSER_ID, {"mail_create_nolog": True})
+            first = env1["emowaten.request"].create(vals)
+            env1.flush_all()
+            created.append(first.id)
+            # the second transaction cannot take a number while the first holds one
+            with (
+                mute_logger("odoo.sql_db"),
+                self.assertRaises(psycopg2.errors.LockNotAvailable),
+            ):
+                env2["emowaten.request"].create(vals)
+                env2.flush_all()
+            cr2.rollback()
+            env2.invalidate_all()
+            cr1.commit()
+            # retried after the first committed (what the HTTP layer does), it gets the next
+            second = env2["emowaten.request"].create(vals)
+            env2.flush_all()
+            created.append(second.id)
+            cr2.commit()
+            names = [first.name, second.name]
+        finally:
+            cr1.close()
+            cr2.close()
+        numbers = [int(name.rsplit("-", 1)[1]) for name in names]
+        self.assertEqual(
+            numbers, [start, start + 1], "consecutive, no duplicate, no gap"
+        )
+
+    def test_rollback_gives_the_number_back(self):
+        body = self.env["emowaten.body"].create(
+            {"name": "Rollback body", "code": "T-RB", "body_type": "ministry"}
+        )
+        office = self.env["emowaten.office"].create(
+            {
+                "name": "Rollback office",
+                "code": "T-RB",
+                "reference_prefix": "RBK",
+                "body_id": body.id,
+            }
+        )
+        rtype = self.env.ref("emowaten_petitions.request_type_guidance")
+        vals = {
+            "office_id": office.id,
+            "type_id": rtype.id,
+            "subject": "x",
+            "state": "registered",
+        }
+        Request = self.env["emowaten.request"]
+        with self.assertRaises(ValueError), self.env.cr.savepoint():
+            Request.create(vals)
+            raise ValueError("registration aborted")
+        first = Request.create(vals)
+        second = Request.create(vals)
+        n1, n2 = (int(r.name.rsplit("-", 1)[1]) for r in (first, second))
+        self.assertEqual((n1, n2), (1, 2), "the aborted registration left no gap")
+        year = fields.Date.context_today(office).year
+        self.assertEqual(office._emowaten_request_sequence(year).number_next, 3)
