@@ -1,0 +1,105 @@
+"""The public filing form and the tracking page under hostile input: never a server
+error or a traceback, never a payload echoed as live markup."""
+
+import re
+from collections import Counter
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from .common import (
+    FUZZ_SETTINGS,
+    INJECTED_RE,
+    assert_no_server_error,
+    quote,
+    record_outcomes,
+)
+from .strategies import cin, hostile_text
+
+OPTION_RE = r'<select[^>]*name="{}"[^>]*>(.*?)</select>'
+
+
+def _options(html, name):
+    match = re.search(OPTION_RE.format(name), html, re.S)
+    return (
+        [int(v) for v in re.findall(r'value="(\d+)"', match.group(1))] if match else []
+    )
+
+
+@pytest.fixture(scope="module")
+def portal(target, relaxed_throttle):
+    client = target.client()
+    page = client.get("/emowaten/file")
+    if page.status == 404:
+        pytest.skip("the public filing form (emowaten_portal) is not installed")
+    assert_no_server_error(page, "GET /emowaten/file")
+    token = client.csrf("/emowaten/file")
+    types = _options(page.text, "type_id") or [0]
+    states = _options(page.text, "state_id") or [0]
+    return client, token, types, states
+
+
+def _valid_or(strategy, values):
+    return st.one_of(st.sampled_from(values).map(str), strategy)
+
+
+def test_filing_form_survives_hostile_input(portal):
+    client, token, types, states = portal
+    outcomes = Counter()
+
+    @FUZZ_SETTINGS
+    @given(data=st.data())
+    def check(data):
+        fields = {
+            "csrf_token": token,
+            "type_id": data.draw(_valid_or(hostile_text, types)),
+            "state_id": data.draw(_valid_or(hostile_text, states)),
+            "subject": data.draw(hostile_text),
+            "description": data.draw(hostile_text),
+            "name": data.draw(hostile_text),
+            "cin": data.draw(cin),
+            "phone": data.draw(st.one_of(st.just("+216 20 123 456"), hostile_text)),
+            # a valid address makes the receipt (a PDF) render: keep it rare
+            "email": data.draw(
+                st.one_of(st.just(""), hostile_text, st.just("citizen@example.com"))
+            ),
+        }
+        if data.draw(st.booleans()):
+            fields["consent"] = "1"
+        response = client.post_form("/emowaten/file", fields)
+        assert_no_server_error(response, "POST /emowaten/file")
+        assert not INJECTED_RE.search(response.text), "payload echoed unescaped"
+        outcomes["filed" if "/thanks" in response.url else "refused"] += 1
+
+    check()
+    record_outcomes("portal_form", outcomes)
+
+
+def test_tracking_survives_hostile_input(portal):
+    client, token, _types, _states = portal
+    outcomes = Counter()
+
+    @FUZZ_SETTINGS
+    @given(reference=hostile_text, cin_value=cin, code=hostile_text)
+    def check(reference, cin_value, code):
+        response = client.post_form(
+            "/emowaten/track",
+            {
+                "csrf_token": token,
+                "reference": reference,
+                "cin": cin_value,
+                "tracking_code": code,
+            },
+        )
+        assert_no_server_error(response, "POST /emowaten/track")
+        assert not INJECTED_RE.search(response.text), "payload echoed unescaped"
+        outcomes[f"HTTP {response.status}"] += 1
+        if code.strip("/"):
+            response = client.get("/emowaten/track/" + quote(code))
+            assert_no_server_error(response, "GET /emowaten/track/<code>")
+            assert not INJECTED_RE.search(response.text), "payload echoed unescaped"
+            outcomes[f"GET HTTP {response.status}"] += 1
+
+    check()
+    record_outcomes("portal_tracking", outcomes)
