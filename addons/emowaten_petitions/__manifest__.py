@@ -27,6 +27,11 @@
         "data/mail_template_data.xml",
         "views/emowaten_petitions_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "emowaten_petitions/static/tests/tours/**/*",
+        ],
+    },
     "application": True,
     "installable": True,
 }

@@ -7,3 +7,5 @@ from . import test_access
 from . import test_mail_gateway
 from . import test_references
 from . import test_reports
+from . import test_screening
+from . import test_tour
