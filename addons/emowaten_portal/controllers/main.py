@@ -101,10 +101,23 @@ class EmowatenPortalPublic(http.Controller):
     # ------------------------------------------------------------------
     # Filing
     # ------------------------------------------------------------------
+    def _intake_defaults(self):
+        """A citizen with an account finds their identity already filled in."""
+        if request.env.user._is_public():
+            return {}
+        partner = request.env.user.partner_id
+        return {
+            "name": partner.name or "",
+            "cin": partner.emowaten_cin or "",
+            "phone": partner.phone or "",
+            "email": partner.email or "",
+            "state_id": str(partner.state_id.id or ""),
+        }
+
     def _intake_form_values(self, form=None, errors=None):
         env = request.env
         return {
-            "form": form or {},
+            "form": form or self._intake_defaults(),
             "errors": errors or {},
             "request_types": env["emowaten.request"].sudo()._emowaten_portal_types(),
             "governorates": env["emowaten.request"]
@@ -234,14 +247,17 @@ class EmowatenPortalPublic(http.Controller):
             return request.render(
                 "emowaten_portal.intake_form", self._intake_form_values(form, errors)
             )
+        partner = None
+        if not request.env.user._is_public():
+            partner = request.env.user.partner_id
         try:
-            record = (
-                request.env["emowaten.request"]
-                .sudo()
-                ._emowaten_portal_intake(form, files)
-            )
+            with request.env.cr.savepoint():
+                record = (
+                    request.env["emowaten.request"]
+                    .sudo()
+                    ._emowaten_portal_intake(form, files, partner=partner)
+                )
         except (UserError, ValidationError) as error:
-            request.env.cr.rollback()
             errors["global"] = str(error)
             return request.render(
                 "emowaten_portal.intake_form", self._intake_form_values(form, errors)

@@ -64,11 +64,13 @@ class EmowatenRequest(models.Model):
     # Filing
     # ------------------------------------------------------------------
     @api.model
-    def _emowaten_portal_intake(self, form, files):
+    def _emowaten_portal_intake(self, form, files, partner=None):
         """Create and register the request of a validated portal form, with its files.
 
         :param dict form: cleaned form values (see the portal controller)
         :param list files: dicts ``name``, ``raw``, ``mimetype`` of checked uploads
+        :param partner: the logged-in citizen, if any: the request is filed in their
+            name so that it appears among their requests
         """
         state = self.env["res.country.state"].sudo().browse(int(form["state_id"]))
         citizen = {
@@ -84,7 +86,6 @@ class EmowatenRequest(models.Model):
         if self.env.context.get("lang"):
             citizen["lang"] = self.env.context["lang"]
         vals = {
-            "citizen": citizen,
             "type_id": int(form["type_id"]),
             "subject": form["subject"],
             "description": form["description"],
@@ -92,6 +93,25 @@ class EmowatenRequest(models.Model):
             "channel": "portal",
             "office_id": self._emowaten_portal_office(state).id,
         }
+        if partner:
+            partner = partner.sudo()
+            if partner.emowaten_cin and partner.emowaten_cin != form["cin"]:
+                raise ValidationError(
+                    self.env._(
+                        "The CIN does not match the one of your account. Sign out to "
+                        "file a request for another person."
+                    )
+                )
+            missing = {
+                key: value
+                for key, value in citizen.items()
+                if key not in ("name", "lang") and value and not partner[key]
+            }
+            missing["emowaten_is_citizen"] = True
+            partner.write(missing)
+            vals["partner_id"] = partner.id
+        else:
+            vals["citizen"] = citizen
         record = self.sudo()._emowaten_create_from_intake(vals)
         partner = record.partner_id
         if not partner.emowaten_consent:
@@ -188,11 +208,12 @@ class EmowatenRequest(models.Model):
         return answer.signed_attachment_id or answer.letter_attachment_id
 
     def _emowaten_portal_verification_url(self, answer):
-        """Public verification page of a signed letter; the signature addon overrides
-        ``emowaten.answer._emowaten_verification_url`` when it is installed."""
+        """Public verification page of a signed letter. emowaten_signature provides
+        ``emowaten_verification_url`` on answers; the portal does not depend on it, so
+        the link only appears where that addon is installed."""
         answer = answer.sudo()
-        if hasattr(answer, "_emowaten_verification_url"):
-            return answer._emowaten_verification_url()
+        if "emowaten_verification_url" in answer._fields:
+            return answer.emowaten_verification_url or False
         return False
 
     def _emowaten_portal_messages(self):

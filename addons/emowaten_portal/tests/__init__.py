@@ -4,3 +4,4 @@ from . import test_my_requests
 from . import test_statistics
 from . import test_throttle
 from . import test_tour
+from . import test_languages

@@ -224,3 +224,19 @@ class TestIntake(EmowatenPortalCase):
     def test_thanks_without_filing(self):
         response = self.url_open("/emowaten/file/thanks")
         self.assertTrue(response.url.endswith("/emowaten/file"))
+
+    def test_logged_in_citizen_files_in_own_name(self):
+        self.authenticate("citizen_a", "citizen_a")
+        form = self.url_open("/emowaten/file")
+        self.assertIn('value="01234567"', form.text, "identity prefilled")
+        self._file(cin="01234567", name="Citizen A", email="a@example.com")
+        record = (
+            self.env["emowaten.request"].sudo().search([], order="id desc", limit=1)
+        )
+        self.assertEqual(record.partner_id, self.user_a.partner_id)
+        mine = self.url_open("/my/requests")
+        self.assertIn(record.name, mine.text)
+        before = self._count_requests()
+        response = self._file(cin="05555555")
+        self.assertIn("does not match the one of your account", response.text)
+        self.assertEqual(self._count_requests(), before)
