@@ -66,14 +66,26 @@ class EmowatenReadiness(models.Model):
     answer_rate = fields.Float(
         string="Answer Rate (%)", readonly=True, aggregator="avg"
     )
-    answer_rate_applicable = fields.Boolean(readonly=True)
-    staff_ok = fields.Boolean(compute="_compute_score", store=True)
-    training_ok = fields.Boolean(compute="_compute_score", store=True)
-    equipment_ok = fields.Boolean(compute="_compute_score", store=True)
-    budget_ok = fields.Boolean(compute="_compute_score", store=True)
-    answer_ok = fields.Boolean(compute="_compute_score", store=True)
+    answer_rate_applicable = fields.Boolean(string="Files Routed", readonly=True)
+    staff_ok = fields.Boolean(
+        string="Staff Ready", compute="_compute_score", store=True
+    )
+    training_ok = fields.Boolean(
+        string="Training Done", compute="_compute_score", store=True
+    )
+    equipment_ok = fields.Boolean(
+        string="Equipment Ready", compute="_compute_score", store=True
+    )
+    budget_ok = fields.Boolean(
+        string="Budget Committed", compute="_compute_score", store=True
+    )
+    answer_ok = fields.Boolean(
+        string="Answer Rate Reached", compute="_compute_score", store=True
+    )
     score = fields.Float(compute="_compute_score", store=True, aggregator="avg")
-    checklist_html = fields.Html(compute="_compute_checklist_html", sanitize=False)
+    checklist_html = fields.Html(
+        string="Checklist", compute="_compute_checklist_html", sanitize=False
+    )
     last_refresh = fields.Datetime(readonly=True)
     active = fields.Boolean(default=True)
 

@@ -24,8 +24,10 @@ class EmowatenTrainingSession(models.Model):
     attendee_ids = fields.One2many(
         "emowaten.training.attendee", "session_id", string="Attendees", copy=False
     )
-    attendee_count = fields.Integer(compute="_compute_counts")
-    present_count = fields.Integer(compute="_compute_counts")
+    attendee_count = fields.Integer(
+        string="Number of Attendees", compute="_compute_counts"
+    )
+    present_count = fields.Integer(string="Number Present", compute="_compute_counts")
     state = fields.Selection(
         [("planned", "Planned"), ("done", "Done"), ("cancelled", "Cancelled")],
         default="planned",

@@ -25,7 +25,9 @@ class ResPartner(models.Model):
         copy=False,
         help="National identity card: 8 digits.",
     )
-    emowaten_cin_warning = fields.Char(compute="_compute_emowaten_cin_warning")
+    emowaten_cin_warning = fields.Char(
+        string="CIN Warning", compute="_compute_emowaten_cin_warning"
+    )
     emowaten_passport = fields.Char(string="Passport", copy=False)
     emowaten_mf = fields.Char(
         string="Tax Identifier (MF)",
