@@ -22,6 +22,7 @@ Usage (normally called by run.py)::
 """
 
 import argparse
+import contextlib
 import random
 import sys
 import time
@@ -137,6 +138,16 @@ def fill(db):
     )
     closed = ("answered", "closed", "withdrawn", "inadmissible")
     closed_list = ",".join(generate.quote(s) for s in closed)
+    loading = contextlib.ExitStack()
+    loading.enter_context(
+        generate.bulk_load(
+            cr,
+            "helpdesk_ticket",
+            "helpdesk_ticket_sla",
+            "mail_message",
+            "ir_attachment",
+        )
+    )
     common.log("peer tickets ...")
     start = time.perf_counter()
     generate.insert_select(
@@ -237,6 +248,9 @@ def fill(db):
         cr, "helpdesk.ticket", "r.create_date", files, company_id, lo, hi
     )
     timings["attachments (SQL)"] = time.perf_counter() - start
+    start = time.perf_counter()
+    loading.close()
+    timings["index rebuild"] = time.perf_counter() - start
     conn.commit()
     conn.autocommit = True
     start = time.perf_counter()
