@@ -724,7 +724,7 @@ def generate(db, n_requests, years=YEARS, n_bodies=TARGET_BODIES, seed=0.42):
     start = time.perf_counter()
     n_att = insert_attachments(
         cr,
-        "emowaten_request",
+        "emowaten.request",
         "r.registration_date",
         files,
         company_id,
