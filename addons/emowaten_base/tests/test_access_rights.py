@@ -1,5 +1,5 @@
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged, users
+from odoo.tests import Form, new_test_user, tagged, users
 
 from .common import EmowatenBaseCase
 
@@ -40,6 +40,20 @@ class TestAccessRights(EmowatenBaseCase):
         # reference data stays readable for routing
         self.assertTrue(self.office_b.with_env(self.env).name)
         self.assertTrue(self.body_b.with_env(self.env).name)
+
+    @users("t_agent_a")
+    def test_agent_registers_a_citizen_at_the_counter(self):
+        Partner = self.env["res.partner"].with_context(default_emowaten_is_citizen=True)
+        with Form(Partner) as form:
+            form.name = "Citizen at the counter"
+            form.emowaten_cin = "01234567"
+            form.phone = "22 123 456"
+        citizen = form.record
+        self.assertEqual(citizen.phone, "+21622123456")
+        citizen.emowaten_consent = True
+        self.assertTrue(citizen.emowaten_consent_date)
+        with self.assertRaises(AccessError):
+            citizen.unlink()
 
     @users("t_agent_b")
     def test_agent_b_cannot_touch_office_a(self):
