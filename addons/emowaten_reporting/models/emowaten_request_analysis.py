@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import api, fields, models, tools
 from odoo.fields import Domain
 from odoo.tools import SQL
@@ -248,6 +250,21 @@ class EmowatenRequestAnalysis(models.Model):
                 self._from(),
                 self._where(),
             )
+        )
+
+    @api.model
+    def _emowaten_period_domain(self, date_from, date_to):
+        """Requests registered between two days (Tunis time), both included.
+
+        ``registration_day`` is an expression of the view that no index serves; the
+        extra bounds on ``registration_date`` (a day wider on each side, whatever
+        the offset of Tunis) let PostgreSQL use the index of the requests.
+        """
+        return (
+            Domain("registration_date", ">=", date_from - timedelta(days=1))
+            & Domain("registration_date", "<", date_to + timedelta(days=2))
+            & Domain("registration_day", ">=", date_from)
+            & Domain("registration_day", "<=", date_to)
         )
 
     # ------------------------------------------------------------------

@@ -61,11 +61,9 @@ class EmowatenOfficeYearlyXlsx(models.AbstractModel):
     def _emowaten_write_office(self, workbook, fmts, office, year):
         Analysis = self.env["emowaten.request.analysis"]
         date_from, date_to = date(year, 1, 1), date(year, 12, 31)
-        office_year = (
-            Domain("office_id", "=", office.id)
-            & Domain("registration_day", ">=", date_from)
-            & Domain("registration_day", "<=", date_to)
-        )
+        office_year = Domain(
+            "office_id", "=", office.id
+        ) & Analysis._emowaten_period_domain(date_from, date_to)
         # citizens' requests; the files routed to bodies only in the body breakdown
         domain = office_year & Domain("is_routed", "=", False)
         sheet = self._emowaten_add_sheet(

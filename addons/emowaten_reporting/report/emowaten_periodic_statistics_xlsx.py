@@ -56,8 +56,8 @@ class EmowatenPeriodicStatisticsXlsx(models.AbstractModel):
             raise UserError(self.env._("The report needs a valid period.")) from exc
         if not date_from or not date_to or date_from > date_to:
             raise UserError(self.env._("The report needs a valid period."))
-        period = Domain("registration_day", ">=", date_from) & Domain(
-            "registration_day", "<=", date_to
+        period = self.env["emowaten.request.analysis"]._emowaten_period_domain(
+            date_from, date_to
         )
         citizen = Domain("is_routed", "=", False)
         with_body = Domain("body_id", "!=", False)
