@@ -386,10 +386,12 @@ PAIRS = [
         "lower",
         "bench_signature",
         [
+            r"e-?mowaten\s+([0-9.]+)\s*s\b",
             r"e-?mowaten[^\n]*?([0-9.]+)\s*s\s*/\s*sig",
             r"e-?mowaten[^\n]*?([0-9.]+)\s*ms\s*/\s*sig",
         ],
         [
+            r"bare pyhanko\s+([0-9.]+)\s*s\b",
             r"pyhanko[^\n]*?([0-9.]+)\s*s\s*/\s*sig",
             r"pyhanko[^\n]*?([0-9.]+)\s*ms\s*/\s*sig",
         ],
@@ -407,6 +409,17 @@ PAIRS = [
         "floor_xlsxwriter",
         [r"xlsxwriter:\s*([0-9.]+)\s*s\b"],
         "bare xlsxwriter",
+    ),
+    (
+        "monthly hosting measurement: e-Mowaten vs the same SQL via psycopg2",
+        "s",
+        "lower",
+        "bench_hosting",
+        [r"measure \(hook SQL[^\n]*?:\s*([0-9.]+)\s*s"],
+        [r"floor \(same SQL through psycopg2\):\s*([0-9.]+)\s*s"],
+        None,
+        [],
+        "psycopg2",
     ),
 ]
 
