@@ -600,49 +600,118 @@ class EmowatenRequest(models.Model):
         return requests
 
     def _emowaten_after_create(self):
-        """Followers, creation log and first custody entry, in bulk."""
+        """Followers, creation log and first custody entry of new requests, inserted
+        set-based: what mail.thread does per record (a follower check and a message_post
+        each, ~20 ms) costs three statements for the whole batch here."""
         if not self:
             return
-        partner_author = self.env.user.partner_id
-        follower_vals = []
+        self.flush_recordset()
+        cr = self.env.cr
+        now = fields.Datetime.now()
+        uid = self.env.uid
+        author = self.env.user.partner_id
         _all, internal, external = self.env["mail.message.subtype"]._default_subtypes(
             self._name
         )
+        channels = dict(self._fields["channel"]._description_selection(self.env))
+        follower_rows, subtype_of, message_rows, custody_rows = [], {}, [], []
         for request in self:
-            partners = {partner_author.id: internal} if not self.env.user.share else {}
+            partners = {}
+            if not self.env.user.share:
+                partners[author.id] = internal
             if request.user_id:
                 partners[request.user_id.partner_id.id] = internal
             if request.partner_id:
                 partners.setdefault(request.partner_id.id, external)
-            follower_vals += [
-                {
-                    "res_model": self._name,
-                    "res_id": request.id,
-                    "partner_id": partner_id,
-                    "subtype_ids": [fields.Command.set(subtypes)],
-                }
-                for partner_id, subtypes in partners.items()
-            ]
-        if follower_vals:
-            self.env["mail.followers"].sudo().create(follower_vals)
-        bodies = {}
-        for request in self:
-            channel = dict(self._fields["channel"]._description_selection(self.env))[
-                request.channel
-            ]
+            for partner_id, subtypes in partners.items():
+                follower_rows.append((request.id, partner_id))
+                subtype_of[(request.id, partner_id)] = subtypes
+            channel = channels.get(request.channel, request.channel)
             if request.state == "draft":
-                bodies[request.id] = self.env._(
-                    "Request created (%(channel)s).", channel=channel
-                )
+                body = self.env._("Request created (%(channel)s).", channel=channel)
             else:
-                bodies[request.id] = self.env._(
+                body = self.env._(
                     "Request registered under %(ref)s (%(channel)s), due on %(date)s.",
                     ref=request.name,
                     channel=channel,
                     date=format_date(self.env, request.date_deadline),
                 )
-        self._message_log_batch(bodies=bodies)
-        self.filtered(lambda r: r.state != "draft")._emowaten_custody_open()
+            message_rows.append((request.id, str(Markup("<p>%s</p>") % body)))
+            if request.state != "draft":
+                holder = request.correspondent_id or request.user_id or self.env.user
+                body_id = request.body_id.id or request.office_id.body_id.id
+                custody_rows.append((request.id, holder.id, body_id or None))
+        if follower_rows:
+            cr.execute(
+                """INSERT INTO mail_followers (res_model, res_id, partner_id)
+                   SELECT %s, r, p FROM unnest(%s::int[], %s::int[]) AS t(r, p)
+                   ON CONFLICT DO NOTHING
+                   RETURNING id, res_id, partner_id""",
+                [
+                    self._name,
+                    [r for r, _p in follower_rows],
+                    [p for _r, p in follower_rows],
+                ],
+            )
+            rel = [
+                (fid, subtype)
+                for fid, res_id, partner_id in cr.fetchall()
+                for subtype in subtype_of[(res_id, partner_id)]
+            ]
+            if rel:
+                cr.execute(
+                    """INSERT INTO mail_followers_mail_message_subtype_rel
+                           (mail_followers_id, mail_message_subtype_id)
+                       SELECT f, s FROM unnest(%s::int[], %s::int[]) AS t(f, s)""",
+                    [[f for f, _s in rel], [s for _f, s in rel]],
+                )
+        note = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
+        cr.execute(
+            """INSERT INTO mail_message (model, res_id, body, message_type, subtype_id,
+                       author_id, email_from, date, is_internal, create_uid, create_date,
+                       write_uid, write_date)
+               SELECT %s, r, b, 'notification', %s, %s, %s, %s, TRUE, %s, %s, %s, %s
+                 FROM unnest(%s::int[], %s::text[]) AS t(r, b)""",
+            [
+                self._name,
+                note,
+                author.id,
+                author.email_formatted or None,
+                now,
+                uid,
+                now,
+                uid,
+                now,
+                [r for r, _b in message_rows],
+                [b for _r, b in message_rows],
+            ],
+        )
+        if custody_rows:
+            cr.execute(
+                """INSERT INTO emowaten_request_custody (request_id, user_id, body_id,
+                           date_from, create_uid, create_date, write_uid, write_date)
+                   SELECT r, u, b, %s, %s, %s, %s, %s
+                     FROM unnest(%s::int[], %s::int[], %s::int[]) AS t(r, u, b)""",
+                [
+                    now,
+                    uid,
+                    now,
+                    uid,
+                    now,
+                    [row[0] for row in custody_rows],
+                    [row[1] for row in custody_rows],
+                    [row[2] for row in custody_rows],
+                ],
+            )
+        self.invalidate_recordset(
+            [
+                "message_ids",
+                "message_follower_ids",
+                "message_partner_ids",
+                "custody_ids",
+            ]
+        )
+        self.env["mail.followers"].invalidate_model()
 
     def write(self, vals):
         vals = dict(vals)
