@@ -102,16 +102,16 @@ def load_with_fault(server, fixture, db, duration, agents, fault, at_fraction=0.
     """Run the agents for ``duration`` s, calling ``fault()`` once at ``at_fraction``.
     Returns (stats, elapsed, fault_time, registered_after_fault)."""
     stats = loadtest.Stats()
-    stop_at = time.monotonic() + duration
+    clock = loadtest.Clock()
     threads = [
         loadtest.Agent(
-            server.url, db, login, office, fixture, stats, stop_at, random.Random(i)
+            server.url, db, login, office, fixture, stats, clock, random.Random(i)
         )
         for i, (login, office) in enumerate(fixture["users"][:agents])
     ]
-    started = time.monotonic()
     for thread in threads:
         thread.start()
+    started = clock.start(len(threads), duration)
     time.sleep(duration * at_fraction)
     with stats.lock:
         before = set(stats.acknowledged)
@@ -161,7 +161,13 @@ def scenario_worker(args, server, fixture):
     def fault():
         roles = worker_roles(server)
         http_workers = [pid for pid, role in roles.items() if role == "WorkerHTTP"]
-        busy = [pid for pid in http_workers if pid in busy_backends(args.db)]
+        busy = []
+        # wait (a little) for a worker caught in the middle of a transaction
+        for _attempt in range(40):
+            busy = [pid for pid in http_workers if pid in busy_backends(args.db)]
+            if busy:
+                break
+            time.sleep(0.25)
         victim = (busy or http_workers or [None])[0]
         if victim is None:
             result.fail("no HTTP worker found to kill")

@@ -372,12 +372,29 @@ class Stats:
                 self.transport.append(f"{name}: {exc!r}")
 
 
+class Clock:
+    """Every agent logs in first; the measured window starts when all have."""
+
+    def __init__(self):
+        self.logged_in = threading.Semaphore(0)
+        self.go = threading.Event()
+        self.stop_at = None
+
+    def start(self, agents, duration, timeout=900):
+        for _ in range(agents):
+            self.logged_in.acquire(timeout=timeout)
+        started = time.monotonic()
+        self.stop_at = started + duration
+        self.go.set()
+        return started
+
+
 class Agent(threading.Thread):
-    def __init__(self, url, db, login, office, fixture, stats, stop_at, rng):
+    def __init__(self, url, db, login, office, fixture, stats, clock, rng):
         super().__init__(daemon=True)
         self.client = Client(url, db)
         self.login_name, self.office = login, office
-        self.fixture, self.stats, self.stop_at, self.rng = fixture, stats, stop_at, rng
+        self.fixture, self.stats, self.clock, self.rng = fixture, stats, clock, rng
         self.registered, self.routed = [], []
 
     def timed(self, name, func, *args, **kwargs):
@@ -475,6 +492,9 @@ class Agent(threading.Thread):
         except Exception as exc:  # noqa: BLE001 - every failure is reported
             self.stats.fail("login", exc)
             return
+        finally:
+            self.clock.logged_in.release()
+        self.clock.go.wait()
         weights = [
             (self.op_register, 50),
             (self.op_route, 15),
@@ -482,7 +502,7 @@ class Agent(threading.Thread):
             (self.op_list, 25),
         ]
         operations, cumulative = zip(*weights, strict=True)
-        while time.monotonic() < self.stop_at:
+        while time.monotonic() < self.clock.stop_at:
             operation = self.rng.choices(operations, weights=cumulative)[0]
             name = operation.__name__[3:]
             try:
@@ -498,15 +518,17 @@ class Agent(threading.Thread):
 
 
 def run_agents(url, db, fixture, agents, duration, seed=0):
+    """Log every agent in, then let them work for ``duration`` seconds.
+    Returns (stats, elapsed seconds of the measured window)."""
     stats = Stats()
-    stop_at = time.monotonic() + duration
+    clock = Clock()
     threads = [
-        Agent(url, db, login, office, fixture, stats, stop_at, random.Random(seed + i))
+        Agent(url, db, login, office, fixture, stats, clock, random.Random(seed + i))
         for i, (login, office) in enumerate(fixture["users"][:agents])
     ]
-    started = time.monotonic()
     for thread in threads:
         thread.start()
+    started = clock.start(len(threads), duration)
     for thread in threads:
         thread.join(duration + 300)
     return stats, time.monotonic() - started
@@ -580,7 +602,9 @@ def percentile(values, fraction):
 
 
 def report(stats, elapsed):
-    all_latency = [v for values in stats.latency.values() for v in values]
+    all_latency = [
+        v for name, values in stats.latency.items() if name != "login" for v in values
+    ]
     total_ops = sum(stats.ops.values())
     lines = [
         f"duration {elapsed:.1f} s, {total_ops} operations, "
@@ -588,7 +612,8 @@ def report(stats, elapsed):
         f"({len(all_latency) / elapsed:.1f}/s), "
         f"{len(stats.acknowledged)} requests registered "
         f"({len(stats.acknowledged) / elapsed * 60:.0f}/min)",
-        f"latency all calls: p50 {percentile(all_latency, 0.5) * 1000:.0f} ms, "
+        f"latency of every call but login: "
+        f"p50 {percentile(all_latency, 0.5) * 1000:.0f} ms, "
         f"p99 {percentile(all_latency, 0.99) * 1000:.0f} ms",
     ]
     for name in sorted(stats.latency):
@@ -624,6 +649,18 @@ def main(argv=None):
         "--keep-db", action="store_true", help="do not drop the database"
     )
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--tolerate-lock-conflicts",
+        action="store_true",
+        help="report, without failing, registrations refused with LockNotAvailable "
+        "after Odoo's retries (the integrity checks still apply)",
+    )
+    parser.add_argument(
+        "--tolerate-timeouts",
+        action="store_true",
+        help="report, without failing, calls the client gave up on after 120 s "
+        "(a slow machine); HTTP 5xx and the integrity checks still fail the run",
+    )
     parser.add_argument("--logdir", default="/tmp")
     args = parser.parse_args(argv)
     duration = args.duration or (30 if args.quick else 300)
@@ -663,7 +700,18 @@ def main(argv=None):
         print(f"  {line[:300]}")
     for problem in problems:
         print(f"DATABASE: {problem}")
-    ok = not (problems or stats.server_errors or stats.transport or log_errors)
+    lock_refusals = [e for e in stats.server_errors if "LockNotAvailable" in e]
+    print(
+        f"registrations refused after Odoo's 5 retries (LockNotAvailable): "
+        f"{len(lock_refusals)}"
+    )
+    server_errors = stats.server_errors
+    if args.tolerate_lock_conflicts:
+        server_errors = [e for e in server_errors if e not in lock_refusals]
+    transport = stats.transport
+    if args.tolerate_timeouts:
+        transport = [e for e in transport if "TimeoutError" not in e]
+    ok = not (problems or server_errors or transport or log_errors)
     print("RESULT: " + ("PASS" if ok else "FAIL"))
     if not args.keep_db and not args.no_install:
         subprocess.run(["dropdb", "--if-exists", args.db], check=False)

@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import api, models
 
 
 class EmowatenPrivacyLogged(models.AbstractModel):
@@ -21,9 +21,27 @@ class EmowatenPrivacyLogged(models.AbstractModel):
     # cursor even where a read-only replica serves the other reads
     def web_read(self, specification):
         result = super().web_read(specification)
-        records = self.browse([vals["id"] for vals in result if vals.get("id")])
-        self.env["emowaten.privacy.access.log"]._emowaten_log(records.exists())
+        if not self.env.context.get("emowaten_privacy_listing"):
+            records = self.browse([vals["id"] for vals in result if vals.get("id")])
+            self.env["emowaten.privacy.access.log"]._emowaten_log(records.exists())
         return result
+
+    @api.readonly
+    def web_search_read(
+        self, domain, specification, offset=0, limit=None, order=None, count_limit=None
+    ):
+        # a list is not the opening of a file: logging each of its 80 rows on every
+        # refresh would bury the reads that matter
+        return super(
+            EmowatenPrivacyLogged, self.with_context(emowaten_privacy_listing=True)
+        ).web_search_read(
+            domain,
+            specification,
+            offset=offset,
+            limit=limit,
+            order=order,
+            count_limit=count_limit,
+        )
 
     def export_data(self, fields_to_export):
         result = super().export_data(fields_to_export)

@@ -31,6 +31,12 @@ class TestAccessLog(EmowatenPrivacyCase):
         self.assertEqual(log.user_login, "prv_agent")
         self.assertEqual(log.record_name, self.req_a.display_name)
 
+    def test_listing_is_not_logged(self):
+        self.env["emowaten.request"].with_user(self.agent).web_search_read(
+            [("id", "=", self.req_a.id)], {"subject": {}, "partner_id": {}}
+        )
+        self.assertFalse(self._logs(user_id=self.agent.id))
+
     def test_opening_a_citizen_is_logged(self):
         self.citizen.with_user(self.agent).web_read({"name": {}})
         log = self._logs(user_id=self.agent.id, res_model="res.partner")
