@@ -159,3 +159,30 @@ class TestStatistics(EmowatenPortalCase):
         ):
             self.assertNotIn(value, text)
         self.assertNotIn(self.request_a.subject, text)
+
+    def test_confidential_and_drafts_not_counted(self):
+        before = self.stats_model._emowaten_compute_statistics()
+        secret = self.env["emowaten.request.type"].create(
+            {
+                "name": "Portal test corruption report",
+                "code": "portal_test_secret",
+                "deadline_days": 30,
+                "confidential": True,
+            }
+        )
+        Request = self.env["emowaten.request"].sudo()
+        common = {
+            "partner_id": self.user_a.partner_id.id,
+            "office_id": self.office.id,
+            "body_id": self.body.id,
+            "subject": "Not public",
+            "state_id": self.governorate.id,
+        }
+        Request.create(dict(common, type_id=secret.id, state="registered"))
+        Request.create(dict(common, type_id=self.rtype.id, state="draft"))
+        after = self.stats_model._emowaten_compute_statistics()
+        self.assertEqual(after["totals"], before["totals"])
+        self.assertEqual(
+            self._row(after["bodies"], self.body.code)["received"],
+            self._row(before["bodies"], self.body.code)["received"],
+        )
