@@ -1,1 +1,2 @@
 from . import emowaten_request_analysis
+from . import emowaten_request_analysis_monthly

@@ -116,3 +116,27 @@ class TestRequestAnalysis(EmowatenReportingCase):
         result = {group[0]: group[1:] for group in groups}
         self.assertEqual(result[self.type_petition], (3, 2, 100.0 * 2 / 3, 0))
         self.assertEqual(result[self.type_guidance], (2, 1, 0.0, 2))
+
+    def test_monthly_answer_times(self):
+        Monthly = self.env["emowaten.request.analysis.monthly"].with_user(self.manager)
+        rows = Monthly.search([("office_id", "=", self.office_m.id)], order="month")
+        self.assertEqual(
+            [(str(r.month), r.request_count, r.answered_count) for r in rows],
+            [("2025-01-01", 2, 2), ("2025-02-01", 1, 1), ("2025-03-01", 2, 0)],
+            "R8 is confidential: never in the monthly figures",
+        )
+        january = rows[0]
+        self.assertAlmostEqual(january.median_days, 23.0)
+        # percentile_cont(0.9) of 10 and 36: 10 + 0.9 * 26
+        self.assertAlmostEqual(january.p90_days, 33.4)
+        self.assertAlmostEqual(january.in_time_pct, 50.0)
+        self.assertEqual(january.transfer_count, 2)
+        self.assertFalse(rows[2].median_days)
+        self.assertEqual(rows[2].implicit_refusal_count, 1)
+        # the manager of office M does not see office G's figures
+        self.assertFalse(Monthly.search([("office_id", "=", self.office_g.id)]))
+        self.assertTrue(
+            Monthly.with_user(self.supervisor).search(
+                [("office_id", "=", self.office_g.id)]
+            )
+        )
