@@ -9,9 +9,12 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 from odoo.tools import email_normalize
 
+from ..models.emowaten_request import ascii_digits
+
 _logger = logging.getLogger(__name__)
 
-CIN_RE = re.compile(r"^\d{8}$")
+CIN_RE = re.compile(r"^[0-9]{8}$")
+ID_RE = re.compile(r"^[0-9]{1,9}$")
 # Magic numbers of the only file types the portal accepts. The client's declared
 # content type and the file name are never trusted: the first bytes decide.
 FILE_SIGNATURES = (
@@ -153,10 +156,10 @@ class EmowatenPortalPublic(http.Controller):
         form["consent"] = bool(post.get("consent"))
         request_model = request.env["emowaten.request"].sudo()
         type_ids = request_model._emowaten_portal_types().ids
-        if not form["type_id"].isdigit() or int(form["type_id"]) not in type_ids:
+        if not ID_RE.match(form["type_id"]) or int(form["type_id"]) not in type_ids:
             errors["type_id"] = request.env._("Choose the type of your request.")
         state_ids = request_model._emowaten_portal_governorates().ids
-        if not form["state_id"].isdigit() or int(form["state_id"]) not in state_ids:
+        if not ID_RE.match(form["state_id"]) or int(form["state_id"]) not in state_ids:
             errors["state_id"] = request.env._("Choose your governorate.")
         if not form["subject"]:
             errors["subject"] = request.env._("The subject is required.")
@@ -176,7 +179,7 @@ class EmowatenPortalPublic(http.Controller):
             errors["name"] = request.env._(
                 "The name is too long (at most %s characters).", NAME_MAX
             )
-        form["cin"] = re.sub(r"[\s.\-]", "", form["cin"])
+        form["cin"] = re.sub(r"[\s.\-]", "", ascii_digits(form["cin"]))
         if not CIN_RE.match(form["cin"]):
             errors["cin"] = request.env._("The CIN must have exactly 8 digits.")
         if not form["phone"] and not form["email"]:
@@ -184,6 +187,7 @@ class EmowatenPortalPublic(http.Controller):
                 "Give a phone number or an e-mail address so we can reach you."
             )
         if form["phone"]:
+            form["phone"] = ascii_digits(form["phone"])
             try:
                 form["phone"] = request.env["res.partner"]._emowaten_normalize_phone(
                     form["phone"]

@@ -7,6 +7,14 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import consteq
 
+# Arabic-Indic and Eastern Arabic-Indic digits, as typed on Arabic keyboards
+ASCII_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+
+
+def ascii_digits(value):
+    return (value or "").translate(ASCII_DIGITS)
+
+
 # states in which the citizen may still withdraw the request or add documents
 PORTAL_OPEN_STATES = (
     "registered",
@@ -162,7 +170,7 @@ class EmowatenRequest(models.Model):
         Both ways do comparable work and return nothing that distinguishes an unknown
         reference from a wrong CIN."""
         Request = self.sudo().with_context(active_test=False)
-        code = re.sub(r"[^A-Za-z0-9]", "", tracking_code or "").upper()
+        code = re.sub(r"[^A-Za-z0-9]", "", ascii_digits(tracking_code)).upper()
         if code:
             if len(code) != 16:
                 return Request.browse()
@@ -172,8 +180,9 @@ class EmowatenRequest(models.Model):
                 return record
             return Request.browse()
         reference = (reference or "").strip().upper()
-        cin = re.sub(r"[\s.\-]", "", cin or "")
-        if not reference or not re.fullmatch(r"\d{8}", cin) or len(reference) > 64:
+        reference = ascii_digits(reference)
+        cin = re.sub(r"[\s.\-]", "", ascii_digits(cin))
+        if not reference or not re.fullmatch(r"[0-9]{8}", cin) or len(reference) > 64:
             return Request.browse()
         record = Request.search(
             [("name", "=", reference), ("state", "!=", "draft")], limit=1

@@ -240,3 +240,16 @@ class TestIntake(EmowatenPortalCase):
         response = self._file(cin="05555555")
         self.assertIn("does not match the one of your account", response.text)
         self.assertEqual(self._count_requests(), before)
+
+    def test_arabic_indic_digits(self):
+        # typed on an Arabic keyboard: stored with ASCII digits
+        self._file(cin="٠٤٣٣٣٣٣٣", phone="٧١ ١٢٣ ٤٥٦", email="")
+        record = (
+            self.env["emowaten.request"].sudo().search([], order="id desc", limit=1)
+        )
+        self.assertEqual(record.partner_id.emowaten_cin, "04333333")
+        self.assertEqual(record.partner_id.phone, "+21671123456")
+        # odd digits in a select value are refused, not a server error
+        response = self._file(type_id="²", state_id="١")
+        self.assertIn("Choose the type of your request.", response.text)
+        self.assertIn("Choose your governorate.", response.text)

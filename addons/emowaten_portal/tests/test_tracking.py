@@ -122,3 +122,7 @@ class TestTracking(EmowatenPortalCase):
         )
         self.assertNotEqual(response.content, PDF_BYTES)
         self.assertTrue(base64.b64encode(PDF_BYTES))
+
+    def test_track_with_arabic_indic_cin(self):
+        response = self._track(reference=self.request_a.name, cin="٠١٢٣٤٥٦٧")
+        self.assertIn(f"/my/requests/{self.request_a.id}", response.url)
