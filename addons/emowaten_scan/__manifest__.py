@@ -7,7 +7,26 @@
     "website": "https://github.com/e-mowaten/e-mowaten",
     "license": "LGPL-3",
     "depends": ["emowaten_petitions"],
-    "external_dependencies": {"python": ["pytesseract", "opencv-python-headless"]},
-    "data": [],
+    "external_dependencies": {
+        "python": [
+            "pytesseract",
+            "opencv-python-headless",
+            "numpy",
+            "qrcode",
+            "PyPDF2",
+            "phonenumbers",
+        ],
+        "bin": ["tesseract", "pdftoppm"],
+    },
+    "data": [
+        "security/ir.model.access.csv",
+        "security/emowaten_scan_security.xml",
+        "data/ir_cron_data.xml",
+        "views/emowaten_scan_batch_views.xml",
+        "views/emowaten_scan_document_views.xml",
+        "views/emowaten_office_views.xml",
+        "views/emowaten_request_views.xml",
+        "views/emowaten_scan_menus.xml",
+    ],
     "installable": True,
 }

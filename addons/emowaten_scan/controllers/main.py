@@ -1,0 +1,27 @@
+from odoo import http
+from odoo.http import request
+
+
+class EmowatenScanController(http.Controller):
+    @http.route(
+        ["/emowaten_scan/cover/new", "/emowaten_scan/cover/<int:request_id>"],
+        type="http",
+        auth="user",
+        methods=["GET"],
+    )
+    def cover_sheet(self, request_id=None, **kwargs):
+        """Printable cover sheet: scanned after it, the following pages become a new
+        request, or are attached to the given request."""
+        env = request.env
+        pdf = env["emowaten.scan.batch"]._emowaten_cover_pdf(
+            env["emowaten.request"].browse(request_id) if request_id else None
+        )
+        filename = "cover-sheet.pdf"
+        return request.make_response(
+            pdf,
+            headers=[
+                ("Content-Type", "application/pdf"),
+                ("Content-Length", str(len(pdf))),
+                ("Content-Disposition", http.content_disposition(filename)),
+            ],
+        )

@@ -1,0 +1,94 @@
+"""Arabic-normalised search over OCR text, and the one-click proposals."""
+
+from odoo.tests import tagged
+
+from ..tools import extract
+from ..tools.arabic import arabic_normalize
+from .common import ScanCase, png_to_pdf, small_page
+
+
+@tagged("post_install", "-at_install")
+class TestSearchExtract(ScanCase):
+    def _doc(self, text, request):
+        batch = self.env["emowaten.scan.batch"].create({"office_id": self.office.id})
+        return self.env["emowaten.scan.document"].create(
+            {
+                "batch_id": batch.id,
+                "request_id": request.id,
+                "text": text,
+                "text_normalized": arabic_normalize(text),
+                "state": "filed",
+            }
+        )
+
+    def test_arabic_normalisation(self):
+        for variant, plain in (
+            ("إسماعيل", "اسماعيل"),
+            ("أحمد", "احمد"),
+            ("آمال", "امال"),
+            ("مدرسة", "مدرسه"),
+            ("مستشفى", "مستشفي"),
+            ("الــعــدل", "العدل"),
+            ("مُحَمَّد", "محمد"),
+            ("٢٠٢٦", "2026"),
+            ("۲۰۲۶", "2026"),
+            ("Élève", "eleve"),
+        ):
+            self.assertEqual(
+                arabic_normalize(variant), arabic_normalize(plain), variant
+            )
+
+    def test_search_requests(self):
+        request = self.make_request("Eau potable")
+        other = self.make_request("Autre")
+        self._doc(
+            "السيد إسماعيل بن علي، رسالة مؤرخة في ٢٠٢٦/٠٣/١٥ حول مدرسة الحي", request
+        )
+        self._doc("Demande de Monsieur Salah", other)
+        Request = self.env["emowaten.request"]
+        for query in ("اسماعيل", "إسماعيل", "2026", "٢٠٢٦", "مدرسه", "اسماعيل مدرسة"):
+            self.assertEqual(
+                Request.search([("scan_search", "ilike", query)]), request, query
+            )
+        self.assertEqual(Request.search([("scan_search", "ilike", "salah")]), other)
+        self.assertNotIn(
+            request, Request.search([("scan_search", "not ilike", "اسماعيل")])
+        )
+        self.assertFalse(Request.search([("scan_search", "ilike", "يوسف")]))
+
+    def test_extraction(self):
+        text = (
+            "Monsieur le Gouverneur de Sousse, CIN 07654321, tél. 22 333 444, "
+            "courriel Citoyen@Example.tn, le 15/03/2026. رقم ب.ت.و ٠٨١٢٣٤٥٦ الهاتف "
+            "+216 98 765 432"
+        )
+        found = extract.extract_all(text)
+        self.assertEqual(found["cin"], ["07654321", "08123456"])
+        self.assertEqual(found["phone"], ["+21622333444", "+21698765432"])
+        self.assertEqual(found["email"], ["citoyen@example.tn"])
+        self.assertEqual([d.isoformat() for d in found["date"]], ["2026-03-15"])
+        self.assertEqual(extract.find_dates("31/02/2026"), [])
+
+    def test_accept_proposals_one_click(self):
+        sousse = self.env["res.country.state"].search(
+            [("country_id.code", "=", "TN"), ("code", "=", "TN-51")], limit=1
+        )
+        self.assertTrue(sousse, "emowaten_base ships the governorates")
+        category = self.env["emowaten.request.category"].create(
+            {"name": "Routes et ponts"}
+        )
+        page = small_page("Sousse : routes et ponts. CIN 07654321, le 15/03/2026")
+        batch = self.make_batch([("letter.pdf", png_to_pdf([page]))])
+        batch.action_process()
+        self.run_workers()
+        doc = batch.document_ids
+        request = doc.request_id
+        self.assertFalse(request.partner_id)
+        kinds = set(doc.proposal_ids.mapped("kind"))
+        self.assertTrue({"cin", "date", "state", "category"} <= kinds, kinds)
+        doc.with_user(self.agent).action_accept_all()
+        self.assertEqual(request.partner_id.emowaten_cin, "07654321")
+        self.assertEqual(request.state_id, sousse)
+        self.assertEqual(request.category_id, category)
+        self.assertEqual(request.scan_letter_date.isoformat(), "2026-03-15")
+        self.assertTrue(all(doc.proposal_ids.mapped("accepted")))

@@ -1,0 +1,100 @@
+"""Proposals extracted from OCR text: CIN, phone, e-mail, dates, governorate,
+category."""
+
+import datetime
+import re
+
+import phonenumbers
+
+from .arabic import _own_arabic_normalize, arabic_normalize
+
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+_CIN = re.compile(r"(?<![\d+])(\d{8})(?!\d)")
+_DATE_DMY = re.compile(r"(?<!\d)(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})(?!\d)")
+_DATE_YMD = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
+_CIN_HINTS = ("cin", "carte d'identite", "بطاقه التعريف", "ب.ت.و", "بطاقه تعريف")
+
+
+def _ascii_digits(text):
+    # keeps punctuation (dates, e-mails), unlike the search normalisation
+    return _own_arabic_normalize(text) if text else ""
+
+
+def find_emails(text):
+    return list(dict.fromkeys(m.lower() for m in _EMAIL.findall(text or "")))
+
+
+def find_phones(text):
+    """Tunisian numbers in E.164 found by libphonenumber (never a home-made regex)."""
+    found = []
+    for match in phonenumbers.PhoneNumberMatcher(
+        _ascii_digits(text), "TN", leniency=phonenumbers.Leniency.VALID
+    ):
+        number = phonenumbers.format_number(
+            match.number, phonenumbers.PhoneNumberFormat.E164
+        )
+        if number not in found:
+            found.append(number)
+    return found
+
+
+def find_cins(text):
+    """8-digit numbers, those preceded by a CIN hint first; phones are excluded."""
+    norm = _ascii_digits(text)
+    phones = {p[-8:] for p in find_phones(text)}
+    hinted, others = [], []
+    for match in _CIN.finditer(norm):
+        value = match.group(1)
+        if value in phones:
+            continue
+        before = norm[max(0, match.start() - 40) : match.start()]
+        target = hinted if any(h in before for h in _CIN_HINTS) else others
+        if value not in hinted and value not in others:
+            target.append(value)
+    return hinted + others
+
+
+def find_dates(text):
+    norm = _ascii_digits(text)
+    dates = []
+    for day, month, year in _DATE_DMY.findall(norm):
+        dates.append((int(year), int(month), int(day)))
+    for year, month, day in _DATE_YMD.findall(norm):
+        dates.append((int(year), int(month), int(day)))
+    result = []
+    for year, month, day in dates:
+        try:
+            value = datetime.date(year, month, day)
+        except ValueError:
+            continue
+        if 1900 <= year <= 2100 and value not in result:
+            result.append(value)
+    return result
+
+
+def find_named(text, candidates):
+    """Best candidate whose names occur in the text.
+
+    ``candidates``: iterable of (key, [names...]); returns the key with most
+    occurrences.
+    """
+    norm = f" {arabic_normalize(text)} "
+    best, best_count = None, 0
+    for key, names in candidates:
+        count = 0
+        for name in names:
+            name = arabic_normalize(name)
+            if len(name) >= 3:
+                count += len(re.findall(rf"(?<!\w){re.escape(name)}(?!\w)", norm))
+        if count > best_count:
+            best, best_count = key, count
+    return best
+
+
+def extract_all(text):
+    return {
+        "cin": find_cins(text),
+        "phone": find_phones(text),
+        "email": find_emails(text),
+        "date": find_dates(text),
+    }
