@@ -33,6 +33,11 @@
         "demo/emowaten_body_demo.xml",
         "demo/emowaten_readiness_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "emowaten_base/static/tests/tours/*.js",
+        ],
+    },
     "application": True,
     "installable": True,
 }

@@ -5,3 +5,4 @@ from . import test_holidays
 from . import test_hosting
 from . import test_readiness
 from . import test_reference_data
+from . import test_tour

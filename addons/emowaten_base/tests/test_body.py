@@ -87,3 +87,26 @@ class TestBodyHierarchy(EmowatenBaseCase):
             {self.body_a.id: True, self.body_b.id: False},
         )
         self.assertEqual(bodies._emowaten_answer_rate(), {})
+
+    def test_arabic_and_french_names_become_translations(self):
+        self.env["res.lang"]._activate_lang("ar_001")
+        self.env["res.lang"]._activate_lang("fr_FR")
+        body = self.env["emowaten.body"].create(
+            {
+                "name": "Ministry of Youth and Sports",
+                "name_ar": "وزارة الشباب والرياضة",
+                "name_fr": "Ministère de la Jeunesse et des Sports",
+                "code": "T-MIN-JS",
+                "body_type": "ministry",
+            }
+        )
+        self.assertEqual(body.with_context(lang="ar_001").name, "وزارة الشباب والرياضة")
+        self.assertEqual(
+            body.with_context(lang="fr_FR").name,
+            "Ministère de la Jeunesse et des Sports",
+        )
+        body.name_fr = "Ministère des Sports"
+        self.assertEqual(body.with_context(lang="fr_FR").name, "Ministère des Sports")
+        self.assertEqual(
+            body.with_context(lang="en_US").name, "Ministry of Youth and Sports"
+        )
