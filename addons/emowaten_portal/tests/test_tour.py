@@ -3,10 +3,13 @@ from odoo.tests import HttpCase, tagged
 
 @tagged("post_install", "-at_install")
 class TestPortalTour(HttpCase):
-    def test_file_then_track(self):
-        env = self.env(context=dict(self.env.context, mail_notrack=True))
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        env = cls.env(context=dict(cls.env.context, mail_notrack=True))
         for code in ("ar_001", "fr_FR"):
             env["res.lang"]._activate_lang(code)
+        env["ir.module.module"]._load_module_terms(["emowaten_portal"], ["ar_001"])
         params = env["ir.config_parameter"].sudo()
         for scope in ("intake_ip", "intake_cin", "track_ip"):
             params.set_param(f"emowaten_portal.{scope}_limit", 1000)
@@ -34,11 +37,24 @@ class TestPortalTour(HttpCase):
             env["res.country.state"].create(
                 {"name": "Tunis", "code": "TN-11", "country_id": env.ref("base.tn").id}
             )
-        self.start_tour("/emowaten/file", "emowaten_portal_file_and_track")
-        record = (
-            env["emowaten.request"]
+
+    def _filed(self):
+        return (
+            self.env["emowaten.request"]
             .sudo()
             .search([("subject", "=", "Streetlight broken in front of the school")])
         )
+
+    def test_file_then_track(self):
+        self.start_tour("/emowaten/file", "emowaten_portal_file_and_track")
+        record = self._filed()
         self.assertEqual(len(record), 1)
         self.assertEqual(record.partner_id.emowaten_cin, "07654321")
+
+    def test_file_then_track_in_arabic(self):
+        """The same journey on the right-to-left Arabic pages; the citizen's language
+        is remembered so that later messages reach them in Arabic."""
+        self.start_tour("/ar/emowaten/file", "emowaten_portal_file_and_track")
+        record = self._filed()
+        self.assertEqual(len(record), 1)
+        self.assertEqual(record.partner_id.lang, "ar_001")

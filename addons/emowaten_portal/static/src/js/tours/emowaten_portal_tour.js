@@ -94,5 +94,16 @@ registry.category("web_tour.tours").add("emowaten_portal_file_and_track", {
             content: "The due date is displayed",
             trigger: ".o_emowaten_due:not(:empty)",
         },
+        {
+            content: "The page keeps the reading direction of its language",
+            trigger: "html[dir]",
+            run() {
+                const html = document.documentElement;
+                const rtl = document.cookie.includes("frontend_lang=ar");
+                if ((html.dir === "rtl") !== rtl) {
+                    throw new Error(`Wrong direction ${html.dir} for this language`);
+                }
+            },
+        },
     ],
 });
