@@ -94,6 +94,11 @@ class EmowatenBody(models.Model):
     child_count = fields.Integer(
         compute="_compute_child_count", string="Sub-body Count"
     )
+    readiness_score = fields.Float(
+        compute="_compute_readiness_score",
+        help="Average readiness score of the body and its offices this year.",
+    )
+    hosting_agreement_count = fields.Integer(compute="_compute_hosting_agreement_count")
     active = fields.Boolean(default=True, tracking=True)
 
     _code_uniq = models.Constraint(
@@ -117,6 +122,34 @@ class EmowatenBody(models.Model):
     def _compute_child_count(self):
         for body in self:
             body.child_count = len(body.child_ids)
+
+    def _compute_readiness_score(self):
+        year = fields.Date.context_today(self).year
+        Readiness = self.env["emowaten.readiness"]
+        scores = {}
+        if Readiness.has_access("read"):
+            scores = {
+                body.id: score
+                for body, score in Readiness._read_group(
+                    [("body_id", "in", self.ids), ("year", "=", year)],
+                    ["body_id"],
+                    ["score:avg"],
+                )
+            }
+        for body in self:
+            body.readiness_score = scores.get(body.id, 0.0)
+
+    def _compute_hosting_agreement_count(self):
+        Agreement = self.env["emowaten.hosting.agreement"]
+        counts = {}
+        if Agreement.has_access("read"):
+            counts = dict(
+                Agreement._read_group(
+                    [("body_id", "in", self.ids)], ["body_id"], ["__count"]
+                )
+            )
+        for body in self:
+            body.hosting_agreement_count = counts.get(body, 0)
 
     @api.constrains("parent_id")
     def _check_parent_id(self):
@@ -178,6 +211,24 @@ class EmowatenBody(models.Model):
             "domain": [("body_id", "=", self.id)],
             "context": {"default_body_id": self.id},
         }
+
+    def action_view_readiness(self):
+        """Assessments of the body and of its sub-bodies."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "emowaten_base.emowaten_readiness_action"
+        )
+        action["domain"] = [("body_id", "child_of", self.id)]
+        return action
+
+    def action_view_hosting(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "emowaten_base.emowaten_hosting_agreement_action"
+        )
+        action["domain"] = [("body_id", "=", self.id)]
+        action["context"] = {"default_body_id": self.id}
+        return action
 
     # ------------------------------------------------------------------
     # Hooks overridden by the other addons (always call super())

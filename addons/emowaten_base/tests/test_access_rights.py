@@ -128,7 +128,10 @@ class TestAccessRights(EmowatenBaseCase):
     def test_signatory_has_no_board(self):
         with self.assertRaises(AccessError):
             self._readiness()
-        self.assertTrue(self.body_a.with_env(self.env).name)
+        body = self.body_a.with_env(self.env)
+        self.assertTrue(body.name)
+        # the board's figures stay hidden, without an access error on the body
+        self.assertEqual((body.readiness_score, body.hosting_agreement_count), (0.0, 0))
 
     @users("t_admin")
     def test_admin_configures(self):

@@ -104,6 +104,18 @@ class TestReadiness(EmowatenBaseCase):
         self.assertEqual(child.state_id, self.state_sfax)
         self.assertFalse(Readiness._emowaten_ensure_assessments(2030))
 
+    def test_body_score_and_actions(self):
+        self.readiness.year = self.env.cr.now().year
+        self.assertEqual(self.body_a.readiness_score, self.readiness.score)
+        action = self.body_a.action_view_readiness()
+        self.assertEqual(
+            self.env["emowaten.readiness"].search(action["domain"]), self.readiness
+        )
+        self.assertEqual(self.body_a.hosting_agreement_count, 0)
+        self.assertEqual(
+            self.body_a.action_view_hosting()["res_model"], "emowaten.hosting.agreement"
+        )
+
     def test_equipment_validation(self):
         with self.assertRaises(ValidationError):
             self.readiness.write({"computer_count": 1, "computer_connected_count": 2})
