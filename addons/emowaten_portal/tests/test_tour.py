@@ -1,4 +1,5 @@
 from odoo.tests import HttpCase, tagged
+from odoo.tools.misc import find_in_path
 
 
 @tagged("post_install", "-at_install")
@@ -54,6 +55,10 @@ class TestPortalTour(HttpCase):
     def test_file_then_track_in_arabic(self):
         """The same journey on the right-to-left Arabic pages; the citizen's language
         is remembered so that later messages reach them in Arabic."""
+        if not find_in_path("rtlcss"):
+            # Odoo builds the right-to-left stylesheet with the rtlcss command
+            # (npm install -g rtlcss); without it the page is not really RTL.
+            self.skipTest("rtlcss is not installed")
         self.start_tour("/ar/emowaten/file", "emowaten_portal_file_and_track")
         record = self._filed()
         self.assertEqual(len(record), 1)
