@@ -104,22 +104,49 @@ def create_requests(env, n, partner_ids, office_id, batch=1, seed=7):
     env.flush_all()
 
 
-def measure_core(db, sizes, rows):  # noqa: C901 - one linear script of measurements
+def measure_core(db, sizes, rows):
+    """The in-process measurements, the national-volume-sensitive ones first (so that a
+    long run interrupted late still has them); rows come back in table order."""
     import peer_helpdesk as peer
 
-    n_create = sizes["creates"]
     with common.odoo_env(db) as env:
-        partner_ids = citizens(env)
+        teams, _sla, creation_team = peer.setup(env)
         office_id = biggest_office(env)
-        _teams, _sla, creation_team = peer.setup(env)
-        team_id = _teams[office_id]
+        ctx = {
+            "partner_ids": citizens(env),
+            "office_id": office_id,
+            "team_id": teams[office_id],
+            "creation_team": creation_team,
+        }
         env.cr.execute("SELECT count(*) FROM emowaten_request")
         n_req = env.cr.fetchone()[0]
         env.cr.execute("SELECT count(*) FROM helpdesk_ticket")
         n_tk = env.cr.fetchone()[0]
     volume = f"{n_req:,} requests / {n_tk:,} tickets in the database"
     common.log(volume)
+    groups = {}
+    for order, fn in (
+        (2, measure_kanban),
+        (3, measure_search),
+        (4, measure_escalation),
+        (1, measure_registration),
+    ):
+        got = []
+        fn(db, sizes, ctx, got)
+        for row in got:
+            common.log("  => " + " | ".join(common.table([row])[1]))
+        groups[order] = got
+    for order in sorted(groups):
+        rows.extend(groups[order])
+    return volume
 
+
+def measure_registration(db, sizes, ctx, rows):
+    import peer_helpdesk as peer
+
+    n_create = sizes["creates"]
+    partner_ids, office_id = ctx["partner_ids"], ctx["office_id"]
+    creation_team = ctx["creation_team"]
     # 1. registration through the ORM: one create per record (a citizen at the counter
     # or on the portal), then in batches of 100 (an import, a scanned batch)
     for batch in (1, 100):
@@ -165,6 +192,12 @@ def measure_core(db, sizes, rows):  # noqa: C901 - one linear script of measurem
         )
     )
 
+
+def measure_kanban(db, sizes, ctx, rows):
+    import peer_helpdesk as peer
+
+    office_id, team_id = ctx["office_id"], ctx["team_id"]
+    repeat = sizes.get("repeat", 5)
     # 2. kanban first page with grouped counts, whole register and one office
     with common.odoo_env(db) as env:
         ours_spec = peer.kanban_spec(env, "emowaten.request")
@@ -184,18 +217,18 @@ def measure_core(db, sizes, rows):  # noqa: C901 - one linear script of measurem
                     env.invalidate_all(),
                     peer.kanban_first_page(env, "emowaten.request", d, ours_spec),
                 ),
-                times=5,
+                times=repeat,
             )
             t_peer, m_peer = common.repeat(
                 lambda d=peer_dom: (
                     env.invalidate_all(),
                     peer.kanban_first_page(env, "helpdesk.ticket", d, peer_spec),
                 ),
-                times=5,
+                times=repeat,
             )
             t_sql, m_sql = common.repeat(
                 lambda w=where, p=params: floor_postgres.kanban_sql_floor(env.cr, w, p),
-                times=5,
+                times=repeat,
             )
             rows.append(
                 Row(
@@ -222,6 +255,11 @@ def measure_core(db, sizes, rows):  # noqa: C901 - one linear script of measurem
                 )
             )
 
+
+def measure_search(db, sizes, ctx, rows):
+    import peer_helpdesk as peer
+
+    with common.odoo_env(db) as env:
         # 3. search by reference, as each search view does it
         env.cr.execute(
             "SELECT name, access_token FROM emowaten_request "
@@ -267,6 +305,10 @@ def measure_core(db, sizes, rows):  # noqa: C901 - one linear script of measurem
             )
         )
 
+
+def measure_escalation(db, sizes, ctx, rows):
+    import peer_helpdesk as peer
+
     # 4. escalation cron vs the peer's SLA recomputation
     with common.odoo_env(db) as env:
         env.cr.execute(
@@ -299,7 +341,6 @@ def measure_core(db, sizes, rows):  # noqa: C901 - one linear script of measurem
             f"{ours.seconds:.2f} s; peer {n_sla:,} SLA lines in {theirs.seconds:.2f} s",
         )
     )
-    return volume
 
 
 # --------------------------------------------------------------- child scripts
@@ -477,6 +518,13 @@ def main(argv=None):
     )
     parser.add_argument("--requests", type=int, help="override the number of requests")
     parser.add_argument("--creates", type=int, help="override the ORM creations")
+    parser.add_argument("--searches", type=int, help="references searched per side")
+    parser.add_argument("--repeat", type=int, help="runs per kanban figure (median)")
+    parser.add_argument(
+        "--installed",
+        action="store_true",
+        help="the database exists with the addons installed and no data: fill it",
+    )
     parser.add_argument(
         "--reuse", action="store_true", help="measure an already generated database"
     )
@@ -492,6 +540,10 @@ def main(argv=None):
         sizes["requests"] = args.requests
     if args.creates:
         sizes["creates"] = args.creates
+    if args.searches:
+        sizes["searches"] = args.searches
+    if args.repeat:
+        sizes["repeat"] = args.repeat
     db = args.db or ("h_bench_quick" if args.quick else "h_bench")
     common.OUT.mkdir(exist_ok=True)
     started = datetime.now(UTC)
@@ -500,9 +552,12 @@ def main(argv=None):
     t_all = time.perf_counter()
 
     if not args.reuse:
-        addons = common.our_addons() + list(common.PEER_ADDONS)
-        seconds = common.create_db(db, addons, common.OUT / f"{db}-install.log")
-        rows.append(Row("create the database (all addons + peer)", seconds, unit="s"))
+        if not args.installed:
+            addons = common.our_addons() + list(common.PEER_ADDONS)
+            seconds = common.create_db(db, addons, common.OUT / f"{db}-install.log")
+            rows.append(
+                Row("create the database (all addons + peer)", seconds, unit="s")
+            )
         rc, out, seconds, peak = run_script(
             common.BENCH / "generate.py",
             ["--db", db, "--requests", str(sizes["requests"])],
