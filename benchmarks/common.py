@@ -317,6 +317,8 @@ def table(rows):
         )
         if row.other_name:
             other = f"{row.other_name}: {other}"
+        elif row.other is None:
+            other = "—"
         lines.append(
             (
                 row.operation,
