@@ -113,12 +113,15 @@ class EmowatenPeriodicStatisticsXlsx(models.AbstractModel):
             fmts,
             domain,
             self._emowaten_dimensions(data),
-            {"body_id": body_domain, "office_id": body_domain},
+            {"body_id": body_domain},
         )
 
     def _emowaten_dimensions(self, data):
         dims = ["type_id", "channel", "category_id", "stage_id"]
-        dims.append("body_id" if data.get("office_id") else "office_id")
+        if not data.get("office_id"):
+            dims.append("office_id")
+        if not data.get("body_id"):
+            dims.append("body_id")
         return dims + ["state_id", "district_id"]
 
     def _emowaten_write_trend(self, workbook, fmts, domain, date_from, date_to, period):

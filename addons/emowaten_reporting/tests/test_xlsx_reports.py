@@ -113,6 +113,50 @@ class TestXlsxReports(EmowatenReportingCase):
         self.assertEqual(summary["B8"].value, 1, "the file routed to the sub-body")
         self.assertEqual(workbook["Trend"].max_row, 32)
 
+    def test_periodic_statistics_national(self):
+        workbook, _content = self._render(
+            "action_report_periodic_statistics_xlsx",
+            None,
+            {
+                "lang": "en_US",
+                "period": "year",
+                "date_from": "2025-01-01",
+                "date_to": "2025-12-31",
+            },
+            self.supervisor,
+        )
+        summary = workbook["Summary"]
+        self.assertEqual(summary["B2"].value, "National")
+        self.assertEqual(summary["B8"].value, 6, "R1 to R6; R8 is confidential")
+        by_office = workbook["By office"]
+        counts = {
+            by_office.cell(row, 1).value: by_office.cell(row, 2).value
+            for row in range(2, 4)
+        }
+        self.assertEqual(
+            counts, {self.office_m.display_name: 5, self.office_g.display_name: 1}
+        )
+        by_body = workbook["By body"]
+        self.assertEqual(by_body["A2"].value, self.sub_body.display_name)
+        self.assertEqual(by_body["B2"].value, 1)
+
+    def test_hosting_costs_of_every_body(self):
+        """From the wizard without a body: every body with a usage that year."""
+        self.env["emowaten.hosting.usage"].create(
+            {"body_id": self.governorate.id, "date": date(2025, 3, 1), "cost": 7.0}
+        )
+        wizard = self.env["emowaten.reporting.wizard"].create(
+            {"report_kind": "hosting", "year": 2025, "lang": "en_US"}
+        )
+        data = wizard.action_print()["data"]
+        self.assertEqual(data["record_ids"], [])
+        workbook, _content = self._render(
+            "action_report_body_hosting_xlsx", None, data, self.supervisor
+        )
+        self.assertEqual(workbook.sheetnames, ["Hosting costs", "RPT-G"])
+        self.assertEqual(workbook["Hosting costs"]["A5"].value, "Governorate of Tests")
+        self.assertEqual(workbook["RPT-G"]["G10"].value, 7)
+
     def test_periodic_statistics_bad_input(self):
         with self.assertRaises(UserError):
             self._render(
