@@ -598,7 +598,8 @@ def main(argv=None):
 
     meta = {
         "run": f"{started:%Y-%m-%d %H:%M} UTC, "
-        + ("--quick" if args.quick else "full scale")
+        + ("--quick" if args.quick else "default sizes")
+        + (f", reusing {db}" if args.reuse else "")
         + f", {time.perf_counter() - t_all:,.0f} s in all",
         "data": volume,
         **meta,
@@ -612,9 +613,9 @@ def main(argv=None):
     md += raw_section(raw)
     name = "latest.md"
     (common.OUT / name).write_text(md)
-    (common.OUT / ("latest-quick.md" if args.quick else "latest-full.md")).write_text(
-        md
-    )
+    if not args.reuse:
+        kept = "latest-quick.md" if args.quick else "latest-full.md"
+        (common.OUT / kept).write_text(md)
     print(f"\nwritten to {common.OUT / name}")
     if not args.keep and not args.reuse:
         common.drop_db(db)
