@@ -30,7 +30,11 @@ EMW_APT_PACKAGES=(
     softhsm2 opensc
     chromium chromium-driver
     libmagic1 git make curl
+    nodejs npm
 )
+# Odoo builds its right-to-left (Arabic) stylesheets with rtlcss, which Debian does not
+# package: it comes from the npm registry, pinned.
+EMW_RTLCSS_VERSION=4.3.0
 
 emw_apt() {
     local missing=()
@@ -47,6 +51,13 @@ emw_apt() {
     apt-get update -qq >&2 || emw_die "apt-get update failed"
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2 \
         || emw_die "apt-get install failed for: ${missing[*]}"
+}
+
+emw_rtlcss() {
+    command -v rtlcss >/dev/null && return 0
+    emw_say "installing rtlcss $EMW_RTLCSS_VERSION (npm) for Odoo's right-to-left stylesheets"
+    npm install -g --no-fund --no-audit "rtlcss@$EMW_RTLCSS_VERSION" >&2 \
+        || emw_die "npm install -g rtlcss@$EMW_RTLCSS_VERSION failed"
 }
 
 # --- PostgreSQL ------------------------------------------------------------------------
@@ -214,6 +225,7 @@ emw_setup() {
     # Odoo first: without it nothing else is worth installing, and the user hears so at once.
     emw_find_odoo
     emw_apt
+    emw_rtlcss
     emw_postgres
     emw_venv
     EMW_ADDONS_PATH="$(emw_addons_path)"
