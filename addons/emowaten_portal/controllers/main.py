@@ -384,7 +384,6 @@ class EmowatenPortalPublic(http.Controller):
         type="http",
         auth="public",
         methods=["GET"],
-        readonly=True,
     )
     def emowaten_statistics_json(self, **kwargs):
         body = json.dumps(self._statistics(), ensure_ascii=False, indent=1)
@@ -397,7 +396,6 @@ class EmowatenPortalPublic(http.Controller):
         type="http",
         auth="public",
         methods=["GET"],
-        readonly=True,
     )
     def emowaten_statistics_csv(self, **kwargs):
         stats = self._statistics()

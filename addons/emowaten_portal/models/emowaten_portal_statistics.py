@@ -1,13 +1,15 @@
 import threading
 import time
+from datetime import timezone
 
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-# Per-process cache: {dbname: (expires_at monotonic, payload)}. Each worker computes
-# the figures at most once per period; the figures are aggregates that may lag by
-# that period, which the page says. Invalidation is by time only, on purpose: no
-# write on a request has to know about the portal.
+# Per-process cache: {dbname: (expires_at epoch seconds, payload)}. The figures are
+# aggregates that may lag by the configured period, which the page says. Invalidation
+# is by time only, on purpose: no write on a request has to know about the portal.
+# Behind it, one snapshot row shared by all workers, refreshed by a cron, so that the
+# expensive computation stays off the request path.
 _CACHE = {}
 _CACHE_LOCK = threading.Lock()
 
@@ -38,17 +40,47 @@ class EmowatenPortalStatistics(models.AbstractModel):
 
     @api.model
     def _emowaten_get_statistics(self):
-        """Return the public figures, from the cache when it is fresh enough."""
+        """Return the public figures: from this worker's memory while they are fresh,
+        else from the shared snapshot, else computed now (and stored)."""
         dbname = self.env.cr.dbname
-        now = time.monotonic()
+        now = time.time()
         with _CACHE_LOCK:
             cached = _CACHE.get(dbname)
         if cached and cached[0] > now:
             return cached[1]
-        payload = self._emowaten_compute_statistics()
-        with _CACHE_LOCK:
-            _CACHE[dbname] = (now + self._emowaten_cache_seconds(), payload)
+        ttl = self._emowaten_cache_seconds()
+        Snapshot = self.env["emowaten.portal.statistics.snapshot"].sudo()
+        snapshot = Snapshot._emowaten_latest()
+        expires = self._emowaten_expiry(snapshot, ttl)
+        if expires <= now and (not snapshot or self._emowaten_try_lock()):
+            snapshot = self._emowaten_refresh()
+            expires = self._emowaten_expiry(snapshot, ttl)
+        # otherwise another worker is computing: its predecessor stands in meanwhile
+        payload = snapshot._emowaten_payload()
+        if expires > now:
+            with _CACHE_LOCK:
+                _CACHE[dbname] = (expires, payload)
         return payload
+
+    @api.model
+    def _emowaten_expiry(self, snapshot, ttl):
+        if not snapshot:
+            return 0
+        computed = snapshot.computed_at.replace(tzinfo=timezone.utc).timestamp()
+        return computed + ttl
+
+    @api.model
+    def _emowaten_try_lock(self):
+        """One worker recomputes at a time (until its transaction ends)."""
+        self.env.cr.execute(
+            "SELECT pg_try_advisory_xact_lock(hashtext('emowaten_portal_statistics'))"
+        )
+        return self.env.cr.fetchone()[0]
+
+    @api.model
+    def _emowaten_refresh(self):
+        snapshot = self.env["emowaten.portal.statistics.snapshot"].sudo()
+        return snapshot._emowaten_store(self._emowaten_compute_statistics())
 
     @api.model
     def _emowaten_answer_join_sql(self):

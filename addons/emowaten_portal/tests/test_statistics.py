@@ -103,6 +103,20 @@ class TestStatistics(EmowatenPortalCase):
         fresh = self.stats_model._emowaten_get_statistics()
         self.assertEqual(fresh["totals"]["received"], first["totals"]["received"] + 1)
 
+    def test_snapshot_shared_by_workers(self):
+        Snapshot = self.env["emowaten.portal.statistics.snapshot"]
+        Snapshot._cron_refresh()
+        first = self.stats_model._emowaten_get_statistics()
+        self._make_request(self.user_a.partner_id, "Another request")
+        # a worker with an empty memory reads the shared snapshot, no recomputation
+        self.stats_model._emowaten_clear_cache()
+        self.assertEqual(self.stats_model._emowaten_get_statistics(), first)
+        Snapshot._cron_refresh()
+        self.stats_model._emowaten_clear_cache()
+        fresh = self.stats_model._emowaten_get_statistics()
+        self.assertEqual(fresh["totals"]["received"], first["totals"]["received"] + 1)
+        self.assertEqual(Snapshot.search_count([]), 1, "one snapshot is kept")
+
     def test_page(self):
         response = self.url_open("/emowaten/statistics")
         self.assertEqual(response.status_code, 200)
