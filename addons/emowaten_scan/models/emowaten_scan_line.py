@@ -2,7 +2,7 @@ import base64
 
 from odoo import api, fields, models
 
-from ..tools import cover, ocr
+from ..tools import ocr
 
 
 class EmowatenScanLine(models.Model):
@@ -100,8 +100,8 @@ class EmowatenScanLine(models.Model):
     def _emowaten_split(self):
         """Turn one queued file into queued pages, or record why it cannot be read.
 
-        Cover sheets are recognised here (cheap QR decoding) so they never go to OCR.
-        """
+        Nothing is decoded here: the OCR worker decodes each page once, recognises
+        cover sheets on it and skips their OCR."""
         self.ensure_one()
         data = self.attachment_id.raw or b""
         self.mimetype = ocr.sniff_mimetype(data) or self.attachment_id.mimetype
@@ -116,21 +116,10 @@ class EmowatenScanLine(models.Model):
                 }
             )
             return self.env["emowaten.scan.page"]
-        vals_list = []
-        for index, png in enumerate(pages, 1):
-            payload = cover.decode_cover_png(png)
-            parsed = cover.parse_payload(payload)
-            vals_list.append(
-                {
-                    "line_id": self.id,
-                    "sequence": index,
-                    "image": base64.b64encode(png),
-                    "is_cover": bool(parsed),
-                    "cover_mode": parsed and parsed[0],
-                    "cover_reference": parsed and parsed[1],
-                    "state": "done" if parsed else "queued",
-                }
-            )
+        vals_list = [
+            {"line_id": self.id, "sequence": index, "image": base64.b64encode(png)}
+            for index, png in enumerate(pages, 1)
+        ]
         self.write({"state": "split"})
         return self.env["emowaten.scan.page"].create(vals_list)
 

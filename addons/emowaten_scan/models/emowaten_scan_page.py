@@ -6,8 +6,9 @@ import psycopg2.errors
 import pytesseract
 
 from odoo import api, fields, models
+from odoo.tools import mute_logger
 
-from ..tools import ocr
+from ..tools import cover, ocr
 from ..tools.arabic import arabic_normalize
 
 _logger = logging.getLogger(__name__)
@@ -136,7 +137,10 @@ class EmowatenScanPage(models.Model):
     def _emowaten_lock_one(self, candidates, domain):
         """Lock the first candidate still matching ``domain`` that no one else holds."""
         while candidates:
-            locked = candidates.try_lock_for_update(limit=1)
+            # a row another worker finished after our snapshot began raises a
+            # serialization failure, handled by the caller: not a bad query to log
+            with mute_logger("odoo.sql_db"):
+                locked = candidates.try_lock_for_update(limit=1)
             if not locked:
                 return locked
             locked.invalidate_recordset()
@@ -203,6 +207,18 @@ class EmowatenScanPage(models.Model):
                 state="error", message_code="ocr_failed", message_detail=str(exc)[:200]
             )
         else:
+            parsed = cover.parse_payload(result.cover_payload)
+            if parsed:
+                self.write(
+                    {
+                        **vals,
+                        "state": "done",
+                        "is_cover": True,
+                        "cover_mode": parsed[0],
+                        "cover_reference": parsed[1],
+                    }
+                )
+                return
             threshold = office.scan_confidence_threshold
             low = result.confidence < threshold
             vals.update(

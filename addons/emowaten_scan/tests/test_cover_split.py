@@ -29,12 +29,18 @@ class TestCoverSplit(ScanCase):
         batch = self.make_batch([("post-1.pdf", scan), ("post-2.png", loose)])
         batch.action_process()
         self.assertEqual(batch.state, "queued")
-        # split only: covers are recognised before any OCR, and the progress is known
+        # split only: the pages are known and queued
         self.run_workers(max_units=2)
         self.assertEqual(batch.page_count, 8)
-        self.assertEqual(batch.page_done_count, 3)  # the three covers
-        self.assertAlmostEqual(batch.progress, 100.0 * 3 / 8)
+        self.assertEqual(batch.page_done_count, 0)
+        # the three cover sheets are recognised by their QR code; no OCR is run on them
+        self.run_workers(max_units=4)
+        self.assertEqual(batch.page_done_count, 4)
+        self.assertAlmostEqual(batch.progress, 50.0)
         self.run_workers()
+        covers = batch.page_ids.filtered("is_cover")
+        self.assertEqual(len(covers), 3)
+        self.assertFalse(any(covers.mapped("text")))
         self.assertEqual(batch.state, "done")
         self.assertEqual(batch.progress, 100.0)
         docs = batch.document_ids.sorted("id")

@@ -12,6 +12,7 @@ import logging
 import os
 import subprocess
 import tempfile
+import time
 import warnings
 from dataclasses import dataclass, field
 
@@ -19,6 +20,8 @@ import cv2
 import numpy as np
 import pytesseract
 from PIL import Image, ImageSequence, UnidentifiedImageError
+
+from . import cover
 
 _logger = logging.getLogger(__name__)
 
@@ -62,6 +65,7 @@ class OcrResult:
     angle: float = 0.0  # deskew angle applied (degrees)
     rotation: int = 0  # orientation correction applied (0, 90, 180, 270)
     timings: dict = field(default_factory=dict)
+    cover_payload: str | None = None  # set (and no OCR done) when the page is a cover
 
 
 def sniff_mimetype(data):
@@ -109,6 +113,21 @@ def _split_image(data, max_pixels, max_pages):
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
+            width, height = image.size
+            if width * height > max_pixels:
+                raise ScanInputError("bomb", f"{width}x{height}")
+            if image.format == "PNG" and image.mode in (
+                "L",
+                "1",
+                "RGB",
+                "P",
+                "LA",
+                "RGBA",
+            ):
+                # the common case (greyscale scanner PNG) is kept as is: the worker
+                # decodes it once, and a damaged file then fails on its page
+                if image.mode == "L" and getattr(image, "n_frames", 1) == 1:
+                    return [data]
             for index, frame in enumerate(ImageSequence.Iterator(image)):
                 if index >= max_pages:
                     raise ScanInputError("too_many_pages", str(max_pages))
@@ -256,7 +275,8 @@ def estimate_skew(binary, max_angle=10.0):
         return float(np.var(np.diff(profile)))
 
     best = max(np.arange(-max_angle, max_angle + 0.01, 1.0), key=score)
-    best = max(np.arange(best - 1.0, best + 1.01, 0.1), key=score)
+    best = max(np.arange(best - 0.8, best + 0.81, 0.2), key=score)
+    best = max((best - 0.1, best, best + 0.1), key=score)
     return round(float(best), 2)
 
 
@@ -413,14 +433,29 @@ def clean_text(text):
 
 
 def ocr_page(
-    png_bytes, lang="ara+fra", psm=3, make_pdf=True, orientation_threshold=60.0
+    png_bytes,
+    lang="ara+fra",
+    psm=3,
+    make_pdf=True,
+    orientation_threshold=60.0,
+    detect_cover=True,
 ):
     """Full pipeline for one page image: preprocessing, OCR, orientation retry if
     needed."""
-    import time  # noqa: PLC0415
-
     t0 = time.perf_counter()
     grey = decode_grey(png_bytes)
+    if detect_cover:
+        # on the decoded page, so that a page is decoded only once
+        payload = cover.decode_cover(grey)
+        if payload:
+            return OcrResult(
+                text="",
+                confidence=0.0,
+                word_count=0,
+                pdf=b"",
+                cover_payload=payload,
+                timings={"cover": time.perf_counter() - t0},
+            )
     binary, angle = preprocess(grey)
     t1 = time.perf_counter()
     text, confidence, words, pdf = run_tesseract(
