@@ -30,7 +30,6 @@ EMW_APT_PACKAGES=(
     softhsm2 opensc
     chromium chromium-driver
     libmagic1 git make curl
-    nodejs npm
 )
 # Odoo builds its right-to-left (Arabic) stylesheets with rtlcss, which Debian does not
 # package: it comes from the npm registry, pinned.
@@ -55,6 +54,11 @@ emw_apt() {
 
 emw_rtlcss() {
     command -v rtlcss >/dev/null && return 0
+    if ! command -v npm >/dev/null; then
+        # Debian's node and npm, unless the machine already has a Node.js with its npm.
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >&2 \
+            || emw_die "apt-get install nodejs npm failed (needed for rtlcss)"
+    fi
     emw_say "installing rtlcss $EMW_RTLCSS_VERSION (npm) for Odoo's right-to-left stylesheets"
     npm install -g --no-fund --no-audit "rtlcss@$EMW_RTLCSS_VERSION" >&2 \
         || emw_die "npm install -g rtlcss@$EMW_RTLCSS_VERSION failed"
