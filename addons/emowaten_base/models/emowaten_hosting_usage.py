@@ -74,7 +74,8 @@ class EmowatenHostingUsage(models.Model):
         queries: :meth:`_emowaten_measure` sums them per body in one SQL
         statement, so queries should be set-based (``GROUP BY body``) and use
         indexed columns (``ir_attachment`` has an index on
-        ``(res_model, res_id)``).
+        ``(res_model, res_id)``). Parameters use ``%s`` placeholders (a literal
+        ``%`` is written ``%%``); never format values into the SQL text.
 
         Override it, call ``super()`` and append your own queries. E.g. the
         petitions addon adds the requests routed to each body and the
