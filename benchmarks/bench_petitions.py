@@ -65,7 +65,8 @@ def measure_registration(db, n):
             "type_id": rng.choice(types),
             "channel": rng.choice(("counter", "phone", "post", "email")),
             "subject": rng.choice(generate.SUBJECTS_AR + generate.SUBJECTS_FR),
-            "description": "Demande enregistrée par le banc d'essai / مطلب مسجل للاختبار",
+            "description": "Demande enregistrée par le banc d'essai / مطلب مسجل "
+            "للاختبار",
             "user_id": rng.choice(users) if users else False,
             "state": "registered",
         }
@@ -142,7 +143,8 @@ def measure_searches(db):
         refs = [row[0] for row in cr.fetchall()]
         cr.execute(
             "SELECT p.emowaten_cin FROM emowaten_request r JOIN res_partner p "
-            "ON p.id = r.partner_id WHERE p.emowaten_cin IS NOT NULL ORDER BY random() LIMIT 50"
+            "ON p.id = r.partner_id WHERE p.emowaten_cin IS NOT NULL ORDER BY "
+            "random() LIMIT 50"
         )
         cins = [row[0] for row in cr.fetchall()]
         Request = env["emowaten.request"]

@@ -13,3 +13,4 @@ from . import emowaten_office
 from . import emowaten_body
 from . import emowaten_hosting_usage
 from . import ir_sequence
+from . import emowaten_request_demo

@@ -43,7 +43,7 @@ class EmowatenAnswer(models.Model):
         default="ar",
         required=True,
     )
-    template_id = fields.Many2one("emowaten.answer.template", string="Template")
+    template_id = fields.Many2one("emowaten.answer.template")
     body_html = fields.Html(string="Letter", sanitize=True)
     reason = fields.Text(string="Reasons")
     orientation_body_id = fields.Many2one("emowaten.body", string="Competent Body")
@@ -119,7 +119,7 @@ class EmowatenAnswer(models.Model):
 
     # ----------------------------------------------------------------- hooks
     def _emowaten_needs_signature(self):
-        """True when this answer must carry an authorised signatory's signature before it
+        """True when this answer needs an authorised signatory's signature before it
         is sent: a favourable answer on a type that requires it."""
         self.ensure_one()
         return self.kind == "favourable" and self.request_id.type_id.signature_required
@@ -197,7 +197,8 @@ class EmowatenAnswer(models.Model):
             if answer.state != "signed" and answer._emowaten_needs_signature():
                 raise UserError(
                     self.env._(
-                        "A favourable answer must be signed by an authorised signatory before "
+                        "A favourable answer must be signed by an authorised "
+                        "signatory before "
                         "it is sent."
                     )
                 )

@@ -29,7 +29,8 @@ class EmowatenAnswerTemplate(models.Model):
     body_ar = fields.Html(
         string="Arabic Text",
         sanitize=True,
-        help="Placeholders: {reference}, {citizen}, {date}, {subject}, {office}, {body}, "
+        help="Placeholders: {reference}, {citizen}, {date}, {subject}, {office}, "
+        "{body}, "
         "{due_date}.",
     )
     body_fr = fields.Html(string="French Text", sanitize=True)

@@ -15,7 +15,8 @@ class EmowatenEscalationLevel(models.Model):
     offset_days = fields.Integer(
         string="Days After Deadline",
         required=True,
-        help="Negative: days before the deadline (reminder); 0: on the day the deadline "
+        help="Negative: days before the deadline (reminder); 0: on the day the "
+        "deadline "
         "passes; positive: days after it.",
     )
     target = fields.Selection(

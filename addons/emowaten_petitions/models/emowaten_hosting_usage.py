@@ -23,7 +23,8 @@ class EmowatenHostingUsage(models.Model):
         )
         queries.append(
             (
-                """SELECT COALESCE(r.body_id, o.body_id), COUNT(*), COALESCE(SUM(a.file_size), 0)
+                """SELECT COALESCE(r.body_id, o.body_id), COUNT(*),
+                          COALESCE(SUM(a.file_size), 0)
                      FROM ir_attachment a
                      JOIN emowaten_request r ON r.id = a.res_id
                      JOIN emowaten_office o ON o.id = r.office_id

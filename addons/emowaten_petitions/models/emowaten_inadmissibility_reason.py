@@ -18,7 +18,8 @@ class EmowatenInadmissibilityReason(models.Model):
         "{citizen}, {date}, {subject}, {office}, {competent_body}.",
     )
     needs_competent_body = fields.Boolean(
-        help="The letter orients the citizen to the competent body, which must be named."
+        help="The letter orients the citizen to the competent body, which must be "
+        "named."
     )
     active = fields.Boolean(default=True)
 

@@ -43,7 +43,7 @@ class EmowatenOffice(models.Model):
         offices = super().create(vals_list)
         year = fields.Date.context_today(self).year
         for office in offices:
-            # created in advance so that concurrent registrations never race to create it
+            # created in advance: concurrent registrations never race to create it
             office._emowaten_request_sequence(year)
             office._emowaten_request_sequence(year + 1)
         return offices
@@ -96,12 +96,17 @@ class EmowatenOffice(models.Model):
         number_next, increment = cr.fetchone()
         sequence.invalidate_recordset(["number_next"])
         first = number_next - count * increment
-        return [sequence.get_next_char(first + i * increment) for i in range(count)]
+        # same output as get_next_char(), with the prefix interpolated once per batch
+        prefix, suffix = sequence._get_prefix_suffix()
+        padding = sequence.padding
+        return [
+            f"{prefix}{first + i * increment:0{padding}d}{suffix}" for i in range(count)
+        ]
 
     @api.model
     def _cron_prepare_sequences(self):
         """Create next year's request sequences ahead of the first of January."""
         year = fields.Date.context_today(self).year
-        for office in self.sudo().search([]):
+        for office in self.sudo().search([("active", "=", True)]):
             office._emowaten_request_sequence(year)
             office._emowaten_request_sequence(year + 1)

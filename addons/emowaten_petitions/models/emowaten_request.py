@@ -47,15 +47,14 @@ CHANNELS = [
     ("post", "Postal Mail"),
     ("email", "E-mail"),
 ]
-# unambiguous alphabet for tracking codes read over the phone or typed from paper
-_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 DUPLICATE_THRESHOLD = 0.8
 
 
 def new_tracking_code():
-    """16 random characters (80 bits) in four groups, e.g. ``K7QM-9XD4-RTAP-Z3BW``."""
-    chars = "".join(secrets.choice(_CODE_ALPHABET) for _i in range(16))
-    return "-".join(chars[i : i + 4] for i in range(0, 16, 4))
+    """16 random characters (80 bits) in four groups, e.g. ``K7QM-9XD4-RTAP-Z3BW``,
+    from the base32 alphabet (no 0/O or 1/I confusion)."""
+    chars = base64.b32encode(secrets.token_bytes(10)).decode()
+    return f"{chars[0:4]}-{chars[4:8]}-{chars[8:12]}-{chars[12:16]}"
 
 
 class EmowatenRequest(models.Model):
@@ -80,7 +79,6 @@ class EmowatenRequest(models.Model):
     )
     office_id = fields.Many2one(
         "emowaten.office",
-        string="Office",
         required=True,
         index=True,
         tracking=True,
@@ -105,7 +103,6 @@ class EmowatenRequest(models.Model):
     partner_email = fields.Char(related="partner_id.email", string="E-mail")
     type_id = fields.Many2one(
         "emowaten.request.type",
-        string="Type",
         required=True,
         index=True,
         tracking=True,
@@ -119,12 +116,10 @@ class EmowatenRequest(models.Model):
     )
     subject = fields.Char(required=True, tracking=True)
     description = fields.Text()
-    subject_normalized = fields.Char(
-        compute="_compute_subject_normalized", store=True, index="trigram"
-    )
-    category_id = fields.Many2one(
-        "emowaten.request.category", string="Category", tracking=True
-    )
+    # duplicates are looked up per citizen (partner index) and compared in Python: no
+    # index here, it would only slow down every registration
+    subject_normalized = fields.Char(compute="_compute_subject_normalized", store=True)
+    category_id = fields.Many2one("emowaten.request.category", tracking=True)
     tag_ids = fields.Many2many("emowaten.request.tag", string="Tags")
     state_id = fields.Many2one(
         "res.country.state",
@@ -133,12 +128,10 @@ class EmowatenRequest(models.Model):
     )
     delegation_id = fields.Many2one(
         "emowaten.delegation",
-        string="Delegation",
         domain="[('state_id', '=?', state_id)]",
     )
     stage_id = fields.Many2one(
         "emowaten.request.stage",
-        string="Stage",
         index=True,
         tracking=True,
         copy=False,
@@ -163,7 +156,7 @@ class EmowatenRequest(models.Model):
         domain=[("share", "=", False)],
     )
     correspondent_id = fields.Many2one(
-        "res.users", string="Correspondent", index="btree_not_null", tracking=True
+        "res.users", index="btree_not_null", tracking=True
     )
     registration_date = fields.Datetime(readonly=True, copy=False, index=True)
     # deadline rules are frozen at registration: changing a type later must not move the
@@ -210,7 +203,6 @@ class EmowatenRequest(models.Model):
     answer_count = fields.Integer(compute="_compute_answer_count")
     inadmissibility_reason_id = fields.Many2one(
         "emowaten.inadmissibility.reason",
-        string="Inadmissibility Reason",
         tracking=True,
     )
     orientation_body_id = fields.Many2one(
@@ -261,9 +253,10 @@ class EmowatenRequest(models.Model):
 
     # ---------------------------------------------------------------- computes
     def _compute_access_url(self):
-        super()._compute_access_url()
+        res = super()._compute_access_url()
         for request in self:
             request.access_url = f"/my/requests/{request.id}"
+        return res
 
     @api.depends("subject", "description")
     def _compute_subject_normalized(self):
@@ -374,24 +367,23 @@ class EmowatenRequest(models.Model):
 
     def _emowaten_explain_deadline(self):
         self.ensure_one()
-        _ = self.env._
         if not self.deadline_start_date:
-            return _("The legal deadline starts at registration.")
+            return self.env._("The legal deadline starts at registration.")
         unit = (
-            _("working days (public holidays excluded)")
+            self.env._("working days (public holidays excluded)")
             if self.deadline_unit == "working"
-            else _("calendar days")
+            else self.env._("calendar days")
         )
         start = format_date(self.env, self.deadline_start_date)
         if (
             self.registration_date
             and self.deadline_start_date == self.registration_date.date()
         ):
-            origin = _("the registration date")
+            origin = self.env._("the registration date")
         else:
-            origin = _("the date the file was transferred")
+            origin = self.env._("the date the file was transferred")
         parts = [
-            _(
+            self.env._(
                 "%(days)s %(unit)s from %(start)s, %(origin)s",
                 days=self.deadline_days,
                 unit=unit,
@@ -403,8 +395,9 @@ class EmowatenRequest(models.Model):
             if event.kind == "suspension":
                 if event.date_end:
                     parts.append(
-                        _(
-                            "suspended %(days)s days (%(start)s to %(end)s): %(motive)s",
+                        self.env._(
+                            "suspended %(days)s days (%(start)s to %(end)s): "
+                            "%(motive)s",
                             days=event.days,
                             start=format_date(self.env, event.date_start),
                             end=format_date(self.env, event.date_end),
@@ -413,7 +406,7 @@ class EmowatenRequest(models.Model):
                     )
                 else:
                     parts.append(
-                        _(
+                        self.env._(
                             "suspended since %(start)s: %(motive)s",
                             start=format_date(self.env, event.date_start),
                             motive=event.motive,
@@ -421,7 +414,7 @@ class EmowatenRequest(models.Model):
                     )
             else:
                 parts.append(
-                    _(
+                    self.env._(
                         "extended %(days)s days: %(motive)s",
                         days=event.days,
                         motive=event.motive,
@@ -429,7 +422,7 @@ class EmowatenRequest(models.Model):
                 )
         text = "; ".join(parts)
         if self.date_deadline:
-            text += " " + _(
+            text += " " + self.env._(
                 "→ due on %(date)s.", date=format_date(self.env, self.date_deadline)
             )
         return text
@@ -442,7 +435,8 @@ class EmowatenRequest(models.Model):
             request.duplicate_count = len(duplicates)
 
     def _emowaten_find_duplicates(self, threshold=DUPLICATE_THRESHOLD):
-        """Earlier requests of the same citizen (same CIN) with a similar subject or text,
+        """Earlier requests of the same citizen (same CIN) with a similar subject or
+        text,
         compared after Arabic normalisation (decree 93-982 art. 8)."""
         self.ensure_one()
         if not self.partner_id or not self.subject:
@@ -491,7 +485,8 @@ class EmowatenRequest(models.Model):
             if missing:
                 raise ValidationError(
                     self.env._(
-                        "%(ref)s cannot enter the stage “%(stage)s” without: %(fields)s.",
+                        "%(ref)s cannot enter the stage “%(stage)s” without: "
+                        "%(fields)s.",
                         ref=request.name,
                         stage=request.stage_id.name,
                         fields=", ".join(missing),
@@ -587,7 +582,7 @@ class EmowatenRequest(models.Model):
                 to_register.append(vals)
         if to_register:
             self._emowaten_prepare_registration(to_register)
-        # the chatter work of mail.thread (one message_post and follower check per record)
+        # the chatter work of mail.thread (a message_post and follower check per record)
         # is replaced below by set-based inserts: same result, a fraction of the queries
         requests = super(
             EmowatenRequest,
@@ -614,6 +609,7 @@ class EmowatenRequest(models.Model):
             self._name
         )
         channels = dict(self._fields["channel"]._description_selection(self.env))
+        dates = {}  # formatting a date loads the language: once per distinct date
         follower_rows, subtype_of, message_rows, custody_rows = [], {}, [], []
         for request in self:
             partners = {}
@@ -634,7 +630,11 @@ class EmowatenRequest(models.Model):
                     "Request registered under %(ref)s (%(channel)s), due on %(date)s.",
                     ref=request.name,
                     channel=channel,
-                    date=format_date(self.env, request.date_deadline),
+                    date=dates.get(request.date_deadline)
+                    or dates.setdefault(
+                        request.date_deadline,
+                        format_date(self.env, request.date_deadline),
+                    ),
                 )
             message_rows.append((request.id, str(Markup("<p>%s</p>") % body)))
             if request.state != "draft":
@@ -668,7 +668,8 @@ class EmowatenRequest(models.Model):
         note = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
         cr.execute(
             """INSERT INTO mail_message (model, res_id, body, message_type, subtype_id,
-                       author_id, email_from, date, is_internal, create_uid, create_date,
+                       author_id, email_from, date, is_internal, create_uid,
+                       create_date,
                        write_uid, write_date)
                SELECT %s, r, b, 'notification', %s, %s, %s, %s, TRUE, %s, %s, %s, %s
                  FROM unnest(%s::int[], %s::text[]) AS t(r, b)""",
@@ -755,7 +756,8 @@ class EmowatenRequest(models.Model):
         if any(r.state != "draft" and not r.parent_id for r in self):
             raise UserError(
                 self.env._(
-                    "A registered request cannot be deleted: the register of requests is "
+                    "A registered request cannot be deleted: the register of "
+                    "requests is "
                     "gapless. Withdraw or close it instead."
                 )
             )
@@ -790,6 +792,7 @@ class EmowatenRequest(models.Model):
             }
         )
         self._emowaten_custody_open()
+        return True
 
     def action_register(self):
         """Register draft requests (reference, date, legal deadline) and send the
@@ -909,7 +912,8 @@ class EmowatenRequest(models.Model):
             if request.state != "answered" and request.type_id.answer_required:
                 raise UserError(
                     self.env._(
-                        "%s needs a written answer before it is closed (decree 93-982 art. 8).",
+                        "%s needs a written answer before it is closed (decree "
+                        "93-982 art. 8).",
                         request.name,
                     )
                 )
@@ -941,7 +945,7 @@ class EmowatenRequest(models.Model):
         return True
 
     def action_resume(self):
-        """Restart the clock (the citizen replied): the suspended days push the deadline."""
+        """Restart the clock (the citizen replied): suspended days push the deadline."""
         today = fields.Date.today()
         for request in self.filtered("deadline_suspended"):
             for event in request.deadline_event_ids.filtered(
@@ -1022,7 +1026,8 @@ class EmowatenRequest(models.Model):
         self.ensure_one()
         managers = self.office_id.manager_user_ids
         note = self.env._(
-            "%s has been transferred three times: check that it is not bouncing between "
+            "%s has been transferred three times: check that it is not bouncing "
+            "between "
             "bodies.",
             self.name,
         )
@@ -1072,7 +1077,7 @@ class EmowatenRequest(models.Model):
                 for i, body in enumerate(bodies)
             ]
         )
-        # the children's legal clock follows the parent's, suspensions and extensions included
+        # the children's clock follows the parent's, suspensions and extensions included
         for child in children:
             child.deadline_event_ids = [
                 fields.Command.create(event.copy_data()[0])
@@ -1105,14 +1110,16 @@ class EmowatenRequest(models.Model):
             )
             request.message_post(
                 body=self.env._(
-                    "Closed as a repeated identical request of %s (decree 93-982 art. 8).",
+                    "Closed as a repeated identical request of %s (decree 93-982 "
+                    "art. 8).",
                     target.name,
                 )
             )
         return True
 
     def action_merge_duplicates(self):
-        """Keep this file, move the attachments of its likely duplicates into it and close
+        """Keep this file, move the attachments of its likely duplicates into it and
+        close
         them as repeated requests."""
         self.ensure_one()
         duplicates = self.duplicate_ids.filtered(lambda r: r.state not in DONE_STATES)
@@ -1200,7 +1207,7 @@ class EmowatenRequest(models.Model):
 
     # ------------------------------------------------------------ child files
     def _emowaten_child_answered(self):
-        """Called when a child file is answered: answer the parent once every child is."""
+        """A child file was answered: answer the parent once every child is."""
         for parent in self.parent_id:
             if all(child.state in DONE_STATES for child in parent.child_ids):
                 parent.write({"state": "answered"})
@@ -1298,7 +1305,7 @@ class EmowatenRequest(models.Model):
             else "",
         }
         for key, value in values.items():
-            text = text.replace("{%s}" % key, str(Markup.escape(value)))
+            text = text.replace(f"{{{key}}}", str(Markup.escape(value)))
         return Markup(text)
 
     @api.model
@@ -1334,7 +1341,7 @@ class EmowatenRequest(models.Model):
     # ------------------------------------------------------------------ crons
     @api.model
     def _cron_implicit_refusal(self, batch_size=500):
-        """Mark requests whose deadline passed without an answer (decree 93-982 art. 9)."""
+        """Mark requests whose deadline passed unanswered (decree 93-982 art. 9)."""
         today = fields.Date.context_today(self)
         domain = (
             Domain("state", "in", OPEN_STATES)
@@ -1357,12 +1364,11 @@ class EmowatenRequest(models.Model):
                 break
 
     def _emowaten_mark_implicit_refusal(self, today):
-        super(EmowatenRequest, self).write(
-            {"implicit_refusal": True, "implicit_refusal_date": today}
-        )
+        super().write({"implicit_refusal": True, "implicit_refusal_date": today})
         for request in self:
             recourse = request.type_id.recourse_text or self.env._(
-                "You may appeal to the head of the body concerned, then to the administrative "
+                "You may appeal to the head of the body concerned, then to the "
+                "administrative "
                 "court."
             )
             request.message_post(
@@ -1370,7 +1376,8 @@ class EmowatenRequest(models.Model):
                 % (
                     self.env._(
                         "No answer was given to %(ref)s within the legal deadline "
-                        "(%(date)s): under decree 93-982 art. 9 this silence is an implicit "
+                        "(%(date)s): under decree 93-982 art. 9 this silence is an "
+                        "implicit "
                         "refusal.",
                         ref=request.name,
                         date=format_date(self.env, request.date_deadline),
@@ -1380,6 +1387,7 @@ class EmowatenRequest(models.Model):
                 subtype_xmlid="mail.mt_comment",
                 partner_ids=request.partner_id.ids,
             )
+        return True
 
     @api.model
     def _cron_escalate(self, batch_size=1000):
@@ -1387,7 +1395,9 @@ class EmowatenRequest(models.Model):
         request stores the last level applied, so a re-run sends nothing twice."""
         # highest level first: a request already far past its deadline gets the level it
         # deserves, not every lower level one after the other
-        levels = self.env["emowaten.escalation.level"].search([], order="sequence desc")
+        levels = self.env["emowaten.escalation.level"].search(
+            [("active", "=", True)], order="sequence desc"
+        )
         today = fields.Date.context_today(self)
         domains = []
         for level in levels:

@@ -10,7 +10,7 @@ class EmowatenRequestCustody(models.Model):
         "emowaten.request", required=True, ondelete="cascade", index=True
     )
     user_id = fields.Many2one("res.users", string="Holder", required=True)
-    body_id = fields.Many2one("emowaten.body", string="Body")
+    body_id = fields.Many2one("emowaten.body")
     date_from = fields.Datetime(
         string="From", required=True, default=fields.Datetime.now
     )

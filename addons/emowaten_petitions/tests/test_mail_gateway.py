@@ -60,7 +60,7 @@ class TestMailGateway(EmowatenPetitionsCase):
             lambda m: m.subject and request.name in m.subject
         )
         self.assertTrue(receipt, "the e-mail filer receives the receipt")
-        # the agent asks for documents; the citizen's reply threads and restarts the clock
+        # the agent asks for documents; the citizen's reply threads, restarts the clock
         request.action_suspend("copie de la CIN")
         reply = MAIL.format(
             email_from="hedi.mansour@example.tn",
@@ -68,7 +68,8 @@ class TestMailGateway(EmowatenPetitionsCase):
             to="brc-testville@brc.test.tn",
             subject="Re: تشكي من انقطاع الماء",
             msg_id="<second-456@example.tn>",
-            extra="In-Reply-To: <first-123@example.tn>\nReferences: <first-123@example.tn>\n",
+            extra="In-Reply-To: <first-123@example.tn>\nReferences: "
+            "<first-123@example.tn>\n",
             body="Voici la copie de ma CIN.",
         )
         count = self.env["emowaten.request"].search_count([])

@@ -31,11 +31,13 @@ class TestReferenceConcurrency(TransactionCase):
             with self.registry.cursor() as cr:
                 if created:
                     cr.execute(
-                        "DELETE FROM mail_message WHERE model = 'emowaten.request' AND res_id = ANY(%s)",
+                        "DELETE FROM mail_message WHERE model = 'emowaten.request' "
+                        "AND res_id = ANY(%s)",
                         [created],
                     )
                     cr.execute(
-                        "DELETE FROM mail_followers WHERE res_model = 'emowaten.request' AND res_id = ANY(%s)",
+                        "DELETE FROM mail_followers WHERE res_model = "
+                        "'emowaten.request' AND res_id = ANY(%s)",
                         [created],
                     )
                     cr.execute(
@@ -72,7 +74,7 @@ class TestReferenceConcurrency(TransactionCase):
             cr2.rollback()
             env2.invalidate_all()
             cr1.commit()
-            # retried after the first committed (what the HTTP layer does), it gets the next
+            # retried after the first committed (as the HTTP layer does): next number
             second = env2["emowaten.request"].create(vals)
             env2.flush_all()
             created.append(second.id)

@@ -36,7 +36,9 @@ class TestReports(EmowatenPetitionsCase):
         super().setUpClass()
         # our documents embed their own style: keep wkhtmltopdf away from the test HTTP
         # server (it would wait for the test transaction holding the assets' rows)
-        cls.env["ir.config_parameter"].sudo().set_param("report.url", "http://127.0.0.1:9")
+        cls.env["ir.config_parameter"].sudo().set_param(
+            "report.url", "http://127.0.0.1:9"
+        )
 
     def _render(self, xmlid, records):
         report = self.env.ref(xmlid)

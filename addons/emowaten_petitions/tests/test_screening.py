@@ -84,8 +84,10 @@ class TestScreening(EmowatenPetitionsCase):
                 "name": "Lighting repaired",
                 "kind": "information",
                 "category_ids": [(6, 0, category.ids)],
-                "body_ar": "<p>السيد(ة) {citizen}، تم إصلاح الإنارة موضوع مطلبكم {reference}.</p>",
-                "body_fr": "<p>{citizen}, l'éclairage objet de votre demande {reference} est réparé.</p>",
+                "body_ar": "<p>السيد(ة) {citizen}، تم إصلاح الإنارة موضوع مطلبكم "
+                "{reference}.</p>",
+                "body_fr": "<p>{citizen}, l'éclairage objet de votre demande "
+                "{reference} est réparé.</p>",
             }
         )
         requests = self._request(category_id=category.id) | self._request(

@@ -14,7 +14,7 @@ class EmowatenAnswerMass(models.TransientModel):
         default=lambda self: self.env.context.get("active_ids"),
         required=True,
     )
-    template_id = fields.Many2one("emowaten.answer.template", string="Template")
+    template_id = fields.Many2one("emowaten.answer.template")
     kind = fields.Selection(ANSWER_KINDS, required=True, default="information")
     lang = fields.Selection(
         [("ar", "Arabic"), ("fr", "French")], default="ar", required=True
@@ -22,7 +22,8 @@ class EmowatenAnswerMass(models.TransientModel):
     body_html = fields.Html(
         string="Letter",
         sanitize=True,
-        help="Placeholders ({reference}, {citizen}, {date}...) are filled for each request.",
+        help="Placeholders ({reference}, {citizen}, {date}...) are filled for each "
+        "request.",
     )
     reason = fields.Text(string="Reasons")
     submit = fields.Boolean(string="Send Now", default=True)

@@ -15,7 +15,7 @@ class EmowatenRequestScreen(models.TransientModel):
     )
     reason_id = fields.Many2one("emowaten.inadmissibility.reason", required=True)
     needs_competent_body = fields.Boolean(related="reason_id.needs_competent_body")
-    competent_body_id = fields.Many2one("emowaten.body", string="Competent Body")
+    competent_body_id = fields.Many2one("emowaten.body")
     competent_body_text = fields.Char(
         string="Other Competent Authority",
         help="A court, an agency outside e-Mowaten...",
