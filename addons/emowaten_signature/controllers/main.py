@@ -99,8 +99,7 @@ class EmowatenSignatureController(http.Controller):
     )
     def agent_job(self, token, **kw):
         """The job for the workstation signing agent. The job's unguessable secret in
-        the
-        URL authenticates it (like a portal access token), and the job expires."""
+        the URL authenticates it (like a portal access token), and the job expires."""
         job = request.env["emowaten.signature.job"].sudo()._emowaten_from_token(token)
         if not job:
             return request.make_json_response({"error": "unknown_job"}, status=404)

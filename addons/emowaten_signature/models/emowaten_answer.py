@@ -50,8 +50,7 @@ class EmowatenAnswer(models.Model):
 
     def _emowaten_prepare_letter(self):
         """Render the letter that will be signed and remember its fingerprint, so that
-        any
-        later change to the text or to the stored PDF is detected before signing."""
+        any later change to the text or to the stored PDF is detected before signing."""
         for answer in self:
             pdf = answer._emowaten_render_letter_pdf()
             answer._emowaten_store_letter(pdf)

@@ -219,10 +219,25 @@ class EmowatenSignatureCertificate(models.Model):
         response.raise_for_status()
         return response.content
 
+    def _emowaten_post_ocsp(self, url, der_request):
+        """Ask an OCSP responder (TunTrust's in production)."""
+        timeout = float(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("emowaten_signature.crl_timeout", 5)
+        )
+        response = requests.post(
+            url,
+            data=der_request,
+            headers={"Content-Type": "application/ocsp-request"},
+            timeout=timeout,
+        )
+        response.raise_for_status()
+        return response.content
+
     def _emowaten_check(self):
         """Check validity dates, the chain against the trust anchors and the CRL, then
-        set
-        the state; schedule an activity for the signatory before expiry."""
+        set the state; schedule an activity for the signatory before expiry."""
         anchors = (
             self.env["emowaten.signature.trust.anchor"]
             .sudo()
@@ -247,9 +262,17 @@ class EmowatenSignatureCertificate(models.Model):
                 anchor = next(a for a, c in anchor_certs if c == chain[-1])
             revocation, detail, crl_der = ("unknown", "untrusted", None)
             if chain:
+                # OCSP when the certificate names a responder; the CRL otherwise, and
+                # always fetched when available: it is what B-LT embeds
                 revocation, detail, crl_der = certinfo.check_crl(
                     cert, chain[1], record._emowaten_fetch_crl
                 )
+                if revocation != "revoked" and certinfo.ocsp_urls(cert):
+                    ocsp_state, ocsp_detail = certinfo.check_ocsp(
+                        cert, chain[1], record._emowaten_post_ocsp
+                    )
+                    if ocsp_state != "unknown" or revocation == "unknown":
+                        revocation, detail = ocsp_state, "OCSP " + ocsp_detail
             if now < record.not_before:
                 state = "not_yet_valid"
             elif now > record.not_after:

@@ -218,23 +218,21 @@ class EmowatenSignatureService(models.AbstractModel):
 
     # ----------------------------------------------------------- validation
     @api.model
-    def _emowaten_validate(self, pdf_bytes):
-        crls = (
-            self.env["emowaten.signature.certificate"]
-            .sudo()
-            .search([("crl_data", "!=", False)])
-            ._emowaten_crl_list()
-        )
+    def _emowaten_validate(self, pdf_bytes, own_output=False):
+        """pyhanko validation against the trust anchors. ``own_output``: the document
+        was produced by this very call (revisions written by us), so the revision
+        analysis is skipped; documents from outside (verification page) always get it.
+        Revocation data comes from the document itself (B-LT) or is not required."""
         with pades.quiet_validation():
             return pades.validate_pdf(
-                pdf_bytes, self._emowaten_trust_roots(), crls=crls
+                pdf_bytes, self._emowaten_trust_roots(), skip_diff=own_output
             )
 
     def _emowaten_complete(
         self, answer, certificate, signed_pdf, hash_before, token, opts, batch_ref
     ):
         """Validate what was produced, then store it on the answer and log it."""
-        report = self._emowaten_validate(signed_pdf)
+        report = self._emowaten_validate(signed_pdf, own_output=True)
         if not report.valid:
             raise self._emowaten_refusal("invalid_result", doc=answer.display_name)
         level = "B-LT" if opts.lt_context else ("B-T" if opts.tsa_url else "B-B")
@@ -290,7 +288,7 @@ class EmowatenSignatureService(models.AbstractModel):
                 )
             return signer, lambda: None
         try:
-            signer, session = pades.pkcs11_signer(
+            signer, close = pades.pkcs11_signer(
                 certificate.pkcs11_module,
                 certificate.token_label,
                 certificate.key_label,
@@ -301,14 +299,13 @@ class EmowatenSignatureService(models.AbstractModel):
             if exc.code == "bad_pin":
                 raise self._emowaten_refusal("bad_pin") from exc
             raise self._emowaten_refusal("token_error", detail=exc.detail) from exc
-        return signer, session.close
+        return signer, close
 
     def _emowaten_sign_answers(self, answers, certificate, secret):
         """Sign ``answers`` with a server-side key (PKCS#11 or PKCS#12), asking the
-        token
-        for the PIN once for the whole batch. Never raises for a refusal: refusals are
-        logged and returned. Returns ``{"signed": answers, "refused": [(answer, code,
-        message)], "logs": logs}``."""
+        token for the PIN once for the whole batch. Never raises for a refusal:
+        refusals are logged and returned. Returns ``{"signed": answers, "refused":
+        [(answer, code, message)], "logs": logs}``."""
         user = self.env.user
         batch_ref = self._emowaten_new_token() if len(answers) > 1 else False
         result = {

@@ -4,3 +4,4 @@ from . import test_signing_flows
 from . import test_refusals
 from . import test_audit
 from . import test_verification
+from . import test_stamp

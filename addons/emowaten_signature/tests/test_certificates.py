@@ -114,6 +114,36 @@ class TestCertificates(EmowatenSignatureCase):
         result = self._sign(answer, cert, secret="x")
         self.assertEqual([r[1] for r in result["refused"]], ["cert_not_checked"])
 
+    def test_ocsp_status(self):
+        """A certificate naming an OCSP responder (and no CRL) gets its status from it,
+        the responder's answer being checked against the issuer."""
+        pki = TestPKI(ocsp_url=self.services.ocsp_url)
+        self.env["emowaten.signature.trust.anchor"].create(
+            {"name": "OCSP TEST CA", "pem": pki.root.cert_pem.decode(), "is_test": True}
+        )
+        issued = pki.issue("Ocsp Signer")
+        known = {issued.cert.serial_number: issued.cert}
+        self.services.ocsp_provider = lambda req: pki.ocsp_response(req, known)
+        self.addCleanup(setattr, self.services, "ocsp_provider", None)
+        cert = self.env["emowaten.signature.certificate"].create(
+            {
+                "user_id": self.user_sign.id,
+                "cert_file": base64.b64encode(issued.cert_der),
+            }
+        )
+        self.assertEqual(cert.state, "valid")
+        self.assertEqual(cert.revocation_state, "good")
+        self.assertTrue(cert.revocation_detail.startswith("OCSP"))
+        pki.revoke(issued.cert)
+        cert.action_check()
+        self.assertEqual(cert.state, "revoked")
+        # a responder signing with another key is not believed: "not checked"
+        impostor = TestPKI()
+        self.services.ocsp_provider = lambda req: impostor.ocsp_response(req, known)
+        cert.action_check()
+        self.assertEqual(cert.revocation_state, "unknown")
+        self.assertEqual(cert.state, "not_checked")
+
     def test_cron_checks(self):
         self.env["emowaten.signature.certificate"]._cron_check_certificates()
         self.assertEqual(self.cert_rsa.state, "valid")

@@ -6,6 +6,7 @@ import sys
 import tempfile
 
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from ..tools import pades
 from ..tools.softhsm import SOFTHSM_LIB
@@ -151,9 +152,10 @@ class TestSigningFlows(EmowatenSignatureCase):
         )
         self.assertTrue(answers <= wizard.answer_ids)
         self.assertEqual(wizard.certificate_id.user_id, self.user_sign)
-        wizard.certificate_id = self.cert_rsa
-        wizard.with_user(self.user_sign).with_context(emowaten_secret=PIN).action_sign()
+        wizard.write({"certificate_id": self.cert_rsa.id, "pin": PIN})
+        wizard.with_user(self.user_sign).action_sign()
         self.assertTrue(wizard.done)
+        self.assertFalse(wizard.pin, "the PIN is blanked once used")
         self.assertEqual(set(answers.mapped("state")), {"sent"})
         logs = answers.emowaten_signature_log_ids
         self.assertEqual(len(set(logs.mapped("batch_ref"))), 1)
@@ -165,9 +167,14 @@ class TestSigningFlows(EmowatenSignatureCase):
         # the letterhead prints the office in both languages
         self.env["res.lang"]._activate_lang("fr_FR")
         self.env["res.lang"]._activate_lang("ar_001")
-        answer = self._answer(prepare=False)
+        # the letter embeds its own style: keep wkhtmltopdf away from the test HTTP
+        # server, which waits for this test's transaction
+        self.env["ir.config_parameter"].set_param("report.url", "http://127.0.0.1:9")
+        # Odoo renders reports as HTML in test mode unless forced
+        answer = self._answer(prepare=False).with_context(force_report_rendering=True)
         answer.state = "draft"
-        answer.action_submit()
+        with mute_logger("odoo.addons.base.models.ir_actions_report"):
+            answer.action_submit()
         self.assertEqual(answer.state, "to_sign")
         self.assertTrue(answer.emowaten_letter_sha256)
         letter = base64.b64decode(answer.letter_attachment_id.datas)

@@ -6,8 +6,16 @@ import hashlib
 from dataclasses import dataclass
 
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
-from cryptography.x509.oid import ExtensionOID, NameOID
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.x509 import ocsp
+from cryptography.x509.oid import (
+    AuthorityInformationAccessOID,
+    ExtendedKeyUsageOID,
+    ExtensionOID,
+    NameOID,
+)
 
 KEY_USAGE_NAMES = (
     ("digital_signature", "digitalSignature"),
@@ -175,3 +183,98 @@ def check_crl(cert, issuer, fetch, urls=None):
             return "revoked", revoked.revocation_date_utc.isoformat(), crl_der
         return "good", url, crl_der
     return "unknown", last_error, None
+
+
+def ocsp_urls(cert):
+    try:
+        aia = cert.extensions.get_extension_for_oid(
+            ExtensionOID.AUTHORITY_INFORMATION_ACCESS
+        ).value
+    except x509.ExtensionNotFound:
+        return ()
+    return tuple(
+        d.access_location.value
+        for d in aia
+        if d.access_method == AuthorityInformationAccessOID.OCSP
+        and isinstance(d.access_location, x509.UniformResourceIdentifier)
+    )
+
+
+def _ocsp_signed_by(response, issuer):
+    """The response is signed by the issuer itself, or by a responder certificate the
+    issuer delegated (OCSP signing extended key usage)."""
+    candidates = [issuer]
+    for responder in response.certificates:
+        try:
+            responder.verify_directly_issued_by(issuer)
+            usage = responder.extensions.get_extension_for_oid(
+                ExtensionOID.EXTENDED_KEY_USAGE
+            ).value
+        except Exception:  # pylint: disable=broad-except
+            continue
+        if ExtendedKeyUsageOID.OCSP_SIGNING in usage:
+            candidates.append(responder)
+    for signer in candidates:
+        key = signer.public_key()
+        try:
+            if isinstance(key, rsa.RSAPublicKey):
+                key.verify(
+                    response.signature,
+                    response.tbs_response_bytes,
+                    padding.PKCS1v15(),
+                    response.signature_hash_algorithm,
+                )
+            elif isinstance(key, ec.EllipticCurvePublicKey):
+                key.verify(
+                    response.signature,
+                    response.tbs_response_bytes,
+                    ec.ECDSA(response.signature_hash_algorithm),
+                )
+            else:
+                continue
+        except InvalidSignature:
+            continue
+        return True
+    return False
+
+
+def check_ocsp(cert, issuer, post, urls=None):
+    """Revocation status from the OCSP responders of the certificate.
+
+    ``post(url, der_request) -> bytes`` (raises when unreachable). Returns
+    ``("good"|"revoked"|"unknown", detail)``; ``unknown`` when no responder answered
+    with a response signed by the issuer."""
+    urls = urls if urls is not None else ocsp_urls(cert)
+    if not urls or issuer is None:
+        return "unknown", "no_ocsp_url"
+    request = (
+        ocsp.OCSPRequestBuilder()
+        .add_certificate(cert, issuer, hashes.SHA1())
+        .build()
+        .public_bytes(serialization.Encoding.DER)
+    )
+    last_error = ""
+    for url in urls:
+        try:
+            response = ocsp.load_der_ocsp_response(post(url, request))
+        except Exception as exc:  # pylint: disable=broad-except
+            last_error = f"{url}: {exc}"
+            continue
+        if response.response_status != ocsp.OCSPResponseStatus.SUCCESSFUL:
+            last_error = f"{url}: {response.response_status.name}"
+            continue
+        if response.serial_number != cert.serial_number or not _ocsp_signed_by(
+            response, issuer
+        ):
+            last_error = f"{url}: bad_ocsp_response"
+            continue
+        now = datetime.datetime.now(datetime.UTC)
+        if response.next_update_utc and response.next_update_utc < now:
+            last_error = f"{url}: ocsp_outdated"
+            continue
+        if response.certificate_status == ocsp.OCSPCertStatus.REVOKED:
+            return "revoked", response.revocation_time_utc.isoformat()
+        if response.certificate_status == ocsp.OCSPCertStatus.GOOD:
+            return "good", url
+        last_error = f"{url}: unknown to the responder"
+    return "unknown", last_error

@@ -34,9 +34,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self):
         services = self.server.services
+        length = int(self.headers.get("Content-Length") or 0)
+        if self.path == "/ocsp" and services.ocsp_provider:
+            body = services.ocsp_provider(self.rfile.read(length))
+            return self._reply(200, body, "application/ocsp-response")
         if self.path != "/tsa" or services.timestamper is None:
             return self._reply(404)
-        length = int(self.headers.get("Content-Length") or 0)
         req = tsp.TimeStampReq.load(self.rfile.read(length))
         resp = services.timestamper.request_tsa_response(req)
         services.tsa_requests += 1
@@ -52,6 +55,7 @@ class LocalServices:
         self.httpd.services = self
         self.timestamper = None
         self.crl_provider = None
+        self.ocsp_provider = None
         self.tsa_requests = 0
         self._thread = None
 
@@ -66,6 +70,10 @@ class LocalServices:
     @property
     def crl_url(self):
         return self.base_url + "/crl"
+
+    @property
+    def ocsp_url(self):
+        return self.base_url + "/ocsp"
 
     def set_tsa(self, issued, chain=()):
         """Use an issued TSA certificate (testpki.Issued) to answer time-stamp

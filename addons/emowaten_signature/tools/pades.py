@@ -2,10 +2,12 @@
 two-step (interrupted) flow of the workstation agent. No Odoo import here."""
 
 import asyncio
+import collections
 import contextlib
 import hashlib
 import io
 import logging
+import threading
 from dataclasses import dataclass, field
 
 from asn1crypto import cms
@@ -171,12 +173,23 @@ def sign_pdf(pdf_bytes, signer, opts):
         raise PadesError("sign_failed", str(exc) or exc.__class__.__name__) from exc
 
 
+# PKCS#11 login state is per process and token: a second login while a session is
+# logged in fails (CKR_USER_ALREADY_LOGGED_IN). Signatures on one token are therefore
+# serialised inside a process; each one logs in with its own PIN and logs out.
+_TOKEN_LOCKS = collections.defaultdict(threading.Lock)
+TOKEN_WAIT_SECONDS = 120
+
+
 def pkcs11_signer(module, token_label, key_label, pin, use_raw=False):
     """Open a logged-in PKCS#11 session and a pyhanko signer on the key ``key_label``.
-    Returns ``(signer, session)``; the caller closes the session."""
+    Returns ``(signer, close)``; the caller must call ``close()`` (logs out and lets
+    the next signature on this token proceed)."""
     from pkcs11 import exceptions as p11_exc  # noqa: PLC0415
     from pyhanko.sign import pkcs11 as hanko_p11  # noqa: PLC0415
 
+    lock = _TOKEN_LOCKS[(module, token_label)]
+    if not lock.acquire(timeout=TOKEN_WAIT_SECONDS):
+        raise PadesError("token_error", "token busy")
     try:
         session = hanko_p11.open_pkcs11_session(
             module,
@@ -184,9 +197,18 @@ def pkcs11_signer(module, token_label, key_label, pin, use_raw=False):
             user_pin=pin or None,
         )
     except (p11_exc.PinIncorrect, p11_exc.PinLenRange, p11_exc.PinInvalid) as exc:
+        lock.release()
         raise PadesError("bad_pin", exc.__class__.__name__) from exc
     except Exception as exc:  # pylint: disable=broad-except
+        lock.release()
         raise PadesError("token_error", str(exc) or exc.__class__.__name__) from exc
+
+    def close():
+        try:
+            session.close()
+        finally:
+            lock.release()
+
     try:
         signer = hanko_p11.PKCS11Signer(
             session,
@@ -197,9 +219,9 @@ def pkcs11_signer(module, token_label, key_label, pin, use_raw=False):
         # load the key and certificate now, so that errors surface here
         signer.signing_cert  # noqa: B018  pylint: disable=pointless-statement
     except Exception as exc:  # pylint: disable=broad-except
-        session.close()
+        close()
         raise PadesError("token_error", str(exc) or exc.__class__.__name__) from exc
-    return signer, session
+    return signer, close
 
 
 _NOISY_LOGGERS = (
@@ -211,9 +233,9 @@ _NOISY_LOGGERS = (
 @contextlib.contextmanager
 def quiet_validation():
     """pyhanko logs every failed validation at WARNING/ERROR with a traceback. A
-    tampered
-    or untrusted document is an expected answer of the verification page, not a server
-    fault, so its loggers are silenced while validating (the result is returned)."""
+    tampered or untrusted document is an expected answer of the verification page, not a
+    server fault, so its loggers are silenced while validating (the result is
+    returned)."""
     loggers = [
         logging.getLogger(name)
         for name in list(logging.root.manager.loggerDict)
@@ -366,9 +388,11 @@ class ValidationReport:
     error: str = ""
 
 
-def validate_pdf(pdf_bytes, trust_roots, crls=(), other_certs=()):
+def validate_pdf(pdf_bytes, trust_roots, crls=(), other_certs=(), skip_diff=False):
     """Validate every signature of a PDF against ``trust_roots``. Any exception (a
-    truncated or garbled file, a broken CMS) makes the document invalid."""
+    truncated or garbled file, a broken CMS) makes the document invalid.
+    ``skip_diff`` skips the analysis of later revisions: only for a document this
+    process has just produced itself, never for one received from outside."""
     try:
         reader = PdfFileReader(io.BytesIO(pdf_bytes), strict=False)
         sigs = list(reader.embedded_regular_signatures)
@@ -381,7 +405,7 @@ def validate_pdf(pdf_bytes, trust_roots, crls=(), other_certs=()):
     for sig in sigs:
         try:
             vc = validation_context(trust_roots, crls=crls, other_certs=other_certs)
-            status = validate_pdf_signature(sig, vc)
+            status = validate_pdf_signature(sig, vc, skip_diff=skip_diff)
             cert = status.signing_cert
             ts = status.timestamp_validity
             reports.append(

@@ -12,7 +12,12 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from cryptography.x509 import ocsp
+from cryptography.x509.oid import (
+    AuthorityInformationAccessOID,
+    ExtendedKeyUsageOID,
+    NameOID,
+)
 
 TEST_CA_NAME = "e-Mowaten TEST Root CA (not for production)"
 
@@ -75,6 +80,7 @@ class TestPKI:
     """A root CA able to issue certificates and CRLs."""
 
     crl_url: str | None = None
+    ocsp_url: str | None = None
     root: Issued = None
     revoked: dict = field(default_factory=dict)
 
@@ -125,8 +131,7 @@ class TestPKI:
         org="e-Mowaten TEST",
     ):
         """Issue an end-entity certificate; returns :class:`Issued` (key may be None
-        when
-        only a public key was given, e.g. a key generated on a token)."""
+        when only a public key was given, e.g. a key generated on a token)."""
         if public_key is None:
             key = key or new_rsa_key(2048)
             public_key = key.public_key()
@@ -166,6 +171,18 @@ class TestPKI:
         if tsa:
             builder = builder.add_extension(
                 x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), True
+            )
+        if self.ocsp_url:
+            builder = builder.add_extension(
+                x509.AuthorityInformationAccess(
+                    [
+                        x509.AccessDescription(
+                            AuthorityInformationAccessOID.OCSP,
+                            x509.UniformResourceIdentifier(self.ocsp_url),
+                        )
+                    ]
+                ),
+                False,
             )
         if self.crl_url:
             builder = builder.add_extension(
@@ -210,6 +227,34 @@ class TestPKI:
                 .revocation_date(when)
                 .build()
             )
+        return builder.sign(self.root.key, hashes.SHA256()).public_bytes(
+            serialization.Encoding.DER
+        )
+
+    def ocsp_response(self, request_der, issued_by_serial):
+        """DER OCSP response signed by the root for a request about one of its
+        certificates (``issued_by_serial``: serial -> certificate)."""
+        req = ocsp.load_der_ocsp_request(request_der)
+        cert = issued_by_serial.get(req.serial_number)
+        if cert is None:
+            return ocsp.OCSPResponseBuilder.build_unsuccessful(
+                ocsp.OCSPResponseStatus.UNAUTHORIZED
+            ).public_bytes(serialization.Encoding.DER)
+        now = utcnow()
+        revoked_at = self.revoked.get(req.serial_number)
+        builder = ocsp.OCSPResponseBuilder().add_response(
+            cert=cert,
+            issuer=self.root.cert,
+            algorithm=hashes.SHA1(),
+            cert_status=(
+                ocsp.OCSPCertStatus.REVOKED if revoked_at else ocsp.OCSPCertStatus.GOOD
+            ),
+            this_update=now - datetime.timedelta(minutes=5),
+            next_update=now + datetime.timedelta(hours=4),
+            revocation_time=revoked_at,
+            revocation_reason=None,
+        )
+        builder = builder.responder_id(ocsp.OCSPResponderEncoding.HASH, self.root.cert)
         return builder.sign(self.root.key, hashes.SHA256()).public_bytes(
             serialization.Encoding.DER
         )

@@ -5,8 +5,7 @@ from odoo.exceptions import UserError
 
 
 class EmowatenSignatureSignWizard(models.TransientModel):
-    """Sign one answer or a batch with one PIN entry. The PIN is never stored: it is a
-    non-stored field handed to the action through the button's context."""
+    """Sign one answer or a batch of answers with one PIN entry."""
 
     _name = "emowaten.signature.sign.wizard"
     _description = "Sign Answers"
@@ -17,23 +16,13 @@ class EmowatenSignatureSignWizard(models.TransientModel):
         domain="[('user_id', '=', uid)]",
     )
     flow = fields.Selection(related="certificate_id.flow")
-    pin = fields.Char(
-        string="PIN / Passphrase",
-        compute="_compute_pin",
-        inverse="_inverse_pin",
-        store=False,
-    )
+    # Like Odoo's own password wizards: kept in the transient row only until the
+    # action reads it, then blanked before anything else runs.
+    pin = fields.Char(string="PIN / Passphrase", copy=False)
     job_id = fields.Many2one("emowaten.signature.job", readonly=True)
     agent_command = fields.Text(related="job_id.agent_command")
     result_html = fields.Html(readonly=True, sanitize=True)
     done = fields.Boolean(readonly=True)
-
-    def _compute_pin(self):
-        self.pin = False
-
-    def _inverse_pin(self):
-        # never stored: the value travels in the button context only
-        return
 
     @api.model
     def _emowaten_open(self, answers):
@@ -101,7 +90,8 @@ class EmowatenSignatureSignWizard(models.TransientModel):
                 }
             )
             return self._emowaten_reopen()
-        secret = self.env.context.get("emowaten_secret") or ""
+        secret = self.pin or self.env.context.get("emowaten_secret") or ""
+        self.pin = False
         result = service._emowaten_sign_answers(
             self.answer_ids, self.certificate_id, secret
         )
