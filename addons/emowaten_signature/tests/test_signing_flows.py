@@ -5,7 +5,7 @@ import subprocess
 import sys
 import tempfile
 
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
 from ..tools import pades
@@ -161,6 +161,24 @@ class TestSigningFlows(EmowatenSignatureCase):
         self.assertEqual(len(set(logs.mapped("batch_ref"))), 1)
         for answer in answers:
             self.assertValidPades(self._signed_pdf(answer), level="B-LT")
+
+    def test_sign_button_and_wizard_form(self):
+        """The answer's Sign button opens the wizard; the form (PIN field) drives it."""
+        answer = self._answer()
+        action = answer.with_user(self.user_sign).action_emowaten_sign()
+        wizard = (
+            self.env[action["res_model"]]
+            .with_user(self.user_sign)
+            .browse(action["res_id"])
+        )
+        self.assertEqual(wizard.answer_ids, answer)
+        with Form(wizard) as form:
+            form.certificate_id = self.cert_rsa
+            form.pin = PIN
+        wizard.action_sign()
+        self.assertEqual(answer.state, "sent")
+        self.assertFalse(wizard.pin)
+        self.assertIn("signed", wizard.result_html)
 
     def test_real_letter_submit_and_sign(self):
         """The real letter (QWeb + wkhtmltopdf) is prepared on submit and signed."""
