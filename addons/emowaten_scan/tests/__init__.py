@@ -5,3 +5,4 @@ from . import test_search_extract
 from . import test_workers
 from . import test_folder_import
 from . import test_access
+from . import test_upload_cover_route
