@@ -76,8 +76,9 @@ def worker_roles(server):
             kind = line.split("Worker Worker", 1)[1].split(" ", 1)[0]
             pid = int(line.rsplit("(", 1)[1].split(")", 1)[0])
             roles[pid] = "Worker" + kind
-    alive = set(server.worker_pids())
-    return {pid: role for pid, role in roles.items() if pid in alive}
+    # a worker's first log line may still sit in its stdout buffer: every live child
+    # but the websocket (gevent) process is a worker, of a role unknown until it logs
+    return {pid: roles.get(pid, "Worker?") for pid in server.worker_pids()}
 
 
 def busy_backends(db):
@@ -115,8 +116,8 @@ def load_with_fault(server, fixture, db, duration, agents, fault, at_fraction=0.
     time.sleep(duration * at_fraction)
     with stats.lock:
         before = set(stats.acknowledged)
-    fault_time = time.monotonic()
     fault()
+    fault_time = time.monotonic()
     for thread in threads:
         thread.join(duration + 300)
     after = set(stats.acknowledged) - before
@@ -160,14 +161,12 @@ def scenario_worker(args, server, fixture):
 
     def fault():
         roles = worker_roles(server)
-        http_workers = [pid for pid, role in roles.items() if role == "WorkerHTTP"]
+        http_workers = [pid for pid, role in roles.items() if role != "WorkerCron"]
         busy = []
-        # wait (a little) for a worker caught in the middle of a transaction
-        for _attempt in range(40):
+        # wait (5 s at most) for a worker caught in the middle of a transaction
+        give_up = time.monotonic() + 5
+        while not busy and time.monotonic() < give_up:
             busy = [pid for pid in http_workers if pid in busy_backends(args.db)]
-            if busy:
-                break
-            time.sleep(0.25)
         victim = (busy or http_workers or [None])[0]
         if victim is None:
             result.fail("no HTTP worker found to kill")
@@ -185,9 +184,19 @@ def scenario_worker(args, server, fixture):
             f"killed worker {pid} ({'in a transaction' if busy else 'idle'}) "
             f"at t={at:.0f}s of {elapsed:.0f}s"
         )
-    roles = worker_roles(server)
+    # the master reaps and respawns within its next loop: give it 30 s
+    deadline = time.monotonic() + 30
+    while True:
+        roles = worker_roles(server)
+        respawned = len(roles) >= args.workers + 1
+        gone = not killed or killed[0][0] not in roles
+        if (respawned and gone) or time.monotonic() > deadline:
+            break
+        time.sleep(1)
     result.note(f"workers alive afterwards: {sorted(roles.values())}")
-    if sum(1 for r in roles.values() if r == "WorkerHTTP") < args.workers:
+    if not gone:
+        result.fail("the killed worker is still alive")
+    if not respawned:
         result.fail("the master did not respawn the killed worker")
     verify_after(result, args.db, stats, fixture, after)
     return result

@@ -167,14 +167,25 @@ class Server:
         raise SystemExit(f"server did not answer in {timeout} s, see {self.logfile}")
 
     def worker_pids(self):
-        """PIDs of the HTTP workers (children of the prefork master, not the cron)."""
+        """PIDs of the workers (HTTP and cron): the prefork master's children but the
+        websocket (gevent) process."""
         out = subprocess.run(
-            ["ps", "-o", "pid=,args=", "--ppid", str(self.proc.pid)],
+            ["ps", "-o", "pid=,stat=,args=", "--ppid", str(self.proc.pid)],
             capture_output=True,
             text=True,
             check=False,
         ).stdout
-        return [int(line.split()[0]) for line in out.splitlines() if line.strip()]
+        pids = []
+        for line in out.splitlines():
+            parts = line.split(None, 2)
+            # skip zombies (killed, not reaped yet) and the websocket process
+            if (
+                len(parts) == 3
+                and not parts[1].startswith("Z")
+                and " gevent" not in line
+            ):
+                pids.append(int(parts[0]))
+        return pids
 
     def stop(self):
         if not self.proc or self.proc.poll() is not None:
@@ -284,7 +295,8 @@ def xmlid(client, full):
 
 def prepare(url, db, agents, citizens=100, emails=True):
     """Offices, agent users and citizens, created as admin. Returns the fixture."""
-    admin = Client(url, db)
+    # setting up (hashing 20 passwords) is slow on a loaded machine: be patient here
+    admin = Client(url, db, timeout=900)
     admin.login("admin", "admin")
     # wkhtmltopdf fetches the report assets over HTTP: from this server, not from
     # whatever web.base.url says (often http://localhost:8069, another server or none)
