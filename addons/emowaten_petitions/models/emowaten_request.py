@@ -109,7 +109,7 @@ class EmowatenRequest(models.Model):
         default=lambda self: self.env["emowaten.request.type"].search([], limit=1),
     )
     confidential = fields.Boolean(
-        related="type_id.confidential", store=True, index=True
+        related="type_id.confidential", store=True, index=True, precompute=True
     )
     channel = fields.Selection(
         CHANNELS, required=True, default="counter", tracking=True
@@ -118,7 +118,9 @@ class EmowatenRequest(models.Model):
     description = fields.Text()
     # duplicates are looked up per citizen (partner index) and compared in Python: no
     # index here, it would only slow down every registration
-    subject_normalized = fields.Char(compute="_compute_subject_normalized", store=True)
+    subject_normalized = fields.Char(
+        compute="_compute_subject_normalized", store=True, precompute=True
+    )
     category_id = fields.Many2one("emowaten.request.category", tracking=True)
     tag_ids = fields.Many2many("emowaten.request.tag", string="Tags")
     state_id = fields.Many2one(
@@ -178,13 +180,19 @@ class EmowatenRequest(models.Model):
     date_deadline = fields.Date(
         string="Due Date",
         compute="_compute_date_deadline",
+        # computed before the INSERT: no second UPDATE of every new row (and of its
+        # indexes) at flush time
+        precompute=True,
         store=True,
         tracking=True,
         copy=False,
     )
     deadline_explanation = fields.Text(compute="_compute_deadline_explanation")
     deadline_suspended = fields.Boolean(
-        compute="_compute_deadline_suspended", store=True, string="Clock Suspended"
+        compute="_compute_deadline_suspended",
+        store=True,
+        precompute=True,
+        string="Clock Suspended",
     )
     implicit_refusal = fields.Boolean(readonly=True, copy=False, tracking=True)
     implicit_refusal_date = fields.Date(readonly=True, copy=False)

@@ -18,6 +18,7 @@ class EmowatenRequestDeadlineEvent(models.Model):
     days = fields.Integer(
         compute="_compute_days",
         store=True,
+        precompute=True,
         readonly=False,
         help="Extension: days granted. Suspension: days the clock was stopped, counted "
         "like the legal deadline.",
