@@ -57,9 +57,14 @@ def run_bare(path, lang):
         return fh.read()
 
 
+STAGES = {}
+
+
 def run_pipeline(png, lang):
     page = ocr.split_pages(png)[0]
     result = ocr.ocr_page(page, lang=lang)  # includes the cover-sheet QR check
+    for stage, seconds in result.timings.items():
+        STAGES[stage] = STAGES.get(stage, 0.0) + seconds
     return result.text, result.pdf
 
 
@@ -107,6 +112,8 @@ def main():
     print(
         f"overhead       : {100 * (pipe_time / bare_time - 1):+6.1f} % (target < 15 %)"
     )
+    stages = ", ".join(f"{k} {v / n:.2f}" for k, v in STAGES.items())
+    print(f"pipeline stages: {stages} (s/page)")
     for lang in ("ara", "fra"):
         b = [c for lg, c in bare_cer if lg == lang]
         p = [c for lg, c in pipe_cer if lg == lang]

@@ -142,6 +142,7 @@ class TestConcurrentWorkers(BaseCase):
         try:
             units = {}
             errors = []
+            start = threading.Barrier(2, timeout=60)
 
             def worker(name):
                 thread = threading.current_thread()
@@ -152,6 +153,7 @@ class TestConcurrentWorkers(BaseCase):
                         # give the cursor its transaction instead of looking it up
                         wcr.transaction = Transaction(registry)
                         wenv = api.Environment(wcr, SUPERUSER_ID, ctx)
+                        start.wait()  # both workers connected: they really compete
                         units[name] = wenv["emowaten.scan.page"]._cron_process_queue()
                 except Exception as exc:  # noqa: BLE001 - reported to the main thread
                     errors.append(exc)
