@@ -22,6 +22,11 @@ FUZZ_SETTINGS = settings(
     database=None,
     suppress_health_check=list(HealthCheck),
 )
+# properties whose every input files a request (e-mail gateway, filing form) cost
+# seconds each: 100 by default in CI, EMOWATEN_FUZZ_EXAMPLES when it is set
+HEAVY_FUZZ_SETTINGS = settings(
+    FUZZ_SETTINGS, max_examples=int(os.environ.get("EMOWATEN_FUZZ_EXAMPLES", "100"))
+)
 BUSINESS_ERRORS = {
     "odoo.exceptions.UserError",
     "odoo.exceptions.ValidationError",

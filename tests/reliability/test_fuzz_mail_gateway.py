@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 from hypothesis import given
 
-from .common import FUZZ_SETTINGS, LIVE_MARKUP_RE, RpcError, record_outcomes
+from .common import HEAVY_FUZZ_SETTINGS, LIVE_MARKUP_RE, RpcError, record_outcomes
 from .strategies import raw_messages
 
 
@@ -26,7 +26,7 @@ def test_mail_gateway_survives_hostile_messages(gateway):
     admin, office_id = gateway
     outcomes = Counter()
 
-    @FUZZ_SETTINGS
+    @HEAVY_FUZZ_SETTINGS
     @given(message=raw_messages())
     def check(message):
         try:

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from .common import (
     FUZZ_SETTINGS,
+    HEAVY_FUZZ_SETTINGS,
     INJECTED_RE,
     assert_no_server_error,
     quote,
@@ -54,7 +55,7 @@ def test_filing_form_survives_hostile_input(portal):
     client, token, types, states = portal
     outcomes = Counter()
 
-    @FUZZ_SETTINGS
+    @HEAVY_FUZZ_SETTINGS
     @given(data=st.data())
     def check(data):
         fields = {
