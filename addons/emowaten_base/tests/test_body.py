@@ -80,14 +80,6 @@ class TestBodyHierarchy(EmowatenBaseCase):
         member.unlink()
         self.assertFalse(self.agent_a.emowaten_office_ids)
 
-    def test_readiness_hooks_neutral(self):
-        bodies = self.body_a | self.body_b
-        self.assertEqual(
-            bodies._emowaten_readiness_signatory_ok(),
-            {self.body_a.id: True, self.body_b.id: False},
-        )
-        self.assertEqual(bodies._emowaten_answer_rate(), {})
-
     def test_arabic_and_french_names_become_translations(self):
         self.env["res.lang"]._activate_lang("ar_001")
         self.env["res.lang"]._activate_lang("fr_FR")
@@ -110,3 +102,16 @@ class TestBodyHierarchy(EmowatenBaseCase):
         self.assertEqual(
             body.with_context(lang="en_US").name, "Ministry of Youth and Sports"
         )
+
+
+# Run right after emowaten_base is installed, before the addons that override the hooks
+# (petitions, signature) are loaded: this checks base's own, neutral answers.
+@tagged("at_install", "-post_install")
+class TestNeutralHooks(EmowatenBaseCase):
+    def test_readiness_hooks_neutral(self):
+        bodies = self.body_a | self.body_b
+        self.assertEqual(
+            bodies._emowaten_readiness_signatory_ok(),
+            {self.body_a.id: True, self.body_b.id: False},
+        )
+        self.assertEqual(bodies._emowaten_answer_rate(), {})
