@@ -32,14 +32,19 @@ sys.path.insert(0, os.path.join(HERE, "..", "addons", "emowaten_scan"))
 from tools import ocr, testpages  # noqa: E402
 
 
-def make_pages(count):
+def make_pages(count, clean=False):
+    degrade = (
+        {"angle": 0.0, "noise": 0.0, "lighting": 0.0, "jpeg_quality": 95}
+        if clean
+        else {}
+    )
     pages = []
     for index in range(count):
         lang = "ara" if index % 2 == 0 else "fra"
         base = testpages.ARABIC_TEXT if lang == "ara" else testpages.FRENCH_TEXT
         text = " ".join([base] * 3)  # a full letter: about 25 lines on an A4 page
         png, truth = testpages.make_page(
-            lang, seed=100 + index, size=testpages.A4_300DPI, text=text
+            lang, seed=100 + index, size=testpages.A4_300DPI, text=text, **degrade
         )
         pages.append((lang, png, truth))
     return pages
@@ -73,11 +78,17 @@ def main():
     parser.add_argument("--pages", type=int, default=6)
     parser.add_argument("--lang", default="ara+fra")
     parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument(
+        "--clean",
+        action="store_true",
+        help="straight, noise-free pages instead of bad scans",
+    )
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core
-    print(f"Generating {args.pages} degraded A4 pages at 300 dpi ...", flush=True)
-    pages = make_pages(args.pages)
+    kind = "clean" if args.clean else "degraded"
+    print(f"Generating {args.pages} {kind} A4 pages at 300 dpi ...", flush=True)
+    pages = make_pages(args.pages, clean=args.clean)
     with tempfile.TemporaryDirectory(prefix="bench_scan_") as tmp:
         paths = []
         for index, (_lang, png, _truth) in enumerate(pages):
