@@ -21,6 +21,7 @@ import json
 import os
 import re
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -127,7 +128,7 @@ def prepare(db, n_requests, n_citizens, logdir):
             "emowaten_portal",
             "--stop-after-init",
             "--http-port",
-            "8150",
+            str(free_port()),
             "--log-level=warn",
         ],
         logdir / "install.log",
@@ -165,6 +166,14 @@ def prepare(db, n_requests, n_citizens, logdir):
         sys.exit(f"seeding failed, see {logdir / 'seed.log'}")
 
 
+def free_port():
+    """A port nobody listens on: the benchmark must never talk to another server
+    (a developer's test run, another benchmark) that happens to use a fixed port."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 def start_server(db, port, workers, logdir):
     env = dict(os.environ, EMOWATEN_SKIP_SETUP="1")
     log = open(logdir / "server.log", "a")  # noqa: SIM115 - closed with the process
@@ -177,7 +186,7 @@ def start_server(db, port, workers, logdir):
             f"--workers={workers}",
             "--max-cron-threads=0",
             f"--http-port={port}",
-            f"--gevent-port={port + 1}",
+            f"--gevent-port={free_port()}",
             "--log-level=warn",
             # one line per request with its query count and server time
             "--log-handler=werkzeug:INFO",
@@ -192,6 +201,8 @@ def start_server(db, port, workers, logdir):
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            sys.exit(f"the server stopped, see {logdir / 'server.log'}")
         try:
             if requests.get(f"{base}/web/health", timeout=2).status_code == 200:
                 return proc, base
@@ -337,7 +348,9 @@ def server_side(logfile):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", default="h_portal_bench")
-    parser.add_argument("--port", type=int, default=8150)
+    parser.add_argument(
+        "--port", type=int, default=0, help="HTTP port (default: a free one)"
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--duration", type=float, default=20.0, help="seconds measured")
@@ -350,7 +363,16 @@ def main():
         "--reuse", action="store_true", help="keep an existing database"
     )
     parser.add_argument("--keep", action="store_true", help="do not drop the database")
+    parser.add_argument(
+        "--quick", action="store_true", help="smaller and shorter (benchmarks/run.py)"
+    )
     args = parser.parse_args()
+    if args.quick:
+        args.requests = min(args.requests, 2000)
+        args.citizens = min(args.citizens, 1000)
+        args.duration = min(args.duration, 10.0)
+    if not args.port:
+        args.port = free_port()
 
     logdir = Path(tempfile.mkdtemp(prefix="bench_portal_"))
     print(f"logs in {logdir}", flush=True)
