@@ -99,6 +99,11 @@ class EmowatenRequest(models.Model):
         "res.partner", string="Citizen", index="btree_not_null", tracking=True
     )
     partner_cin = fields.Char(related="partner_id.emowaten_cin", string="CIN")
+    # counter and phone intake: the agent types the CIN or phone and the citizen is
+    # found at once, or created at registration
+    intake_cin = fields.Char(string="Citizen's CIN", copy=False)
+    intake_phone = fields.Char(string="Citizen's Phone", copy=False)
+    intake_name = fields.Char(string="Citizen's Name", copy=False)
     partner_phone = fields.Char(related="partner_id.phone", string="Phone")
     partner_email = fields.Char(related="partner_id.email", string="E-mail")
     type_id = fields.Many2one(
@@ -514,6 +519,34 @@ class EmowatenRequest(models.Model):
                     self.env._("A request can only be rated once it has been answered.")
                 )
 
+    @api.onchange("intake_cin", "intake_phone")
+    def _onchange_intake_identity(self):
+        """Find the citizen standing at the counter (or on the phone) by CIN, then by
+        phone, as base's _emowaten_find_or_create_citizen does, without creating."""
+        Partner = self.env["res.partner"]
+        partner = Partner.browse()
+        if self.intake_cin:
+            partner = Partner.search(
+                [
+                    ("emowaten_is_citizen", "=", True),
+                    ("emowaten_cin", "=", self.intake_cin.strip()),
+                ],
+                limit=1,
+            )
+        if not partner and self.intake_phone:
+            try:
+                phone = Partner._emowaten_normalize_vals(
+                    {"phone": self.intake_phone}, citizen=True
+                ).get("phone")
+            except ValidationError:
+                phone = False  # still being typed: checked again at registration
+            if phone:
+                partner = Partner.search(
+                    [("emowaten_is_citizen", "=", True), ("phone", "=", phone)], limit=1
+                )
+        if partner:
+            self.partner_id = partner
+
     @api.constrains("parent_id")
     def _check_parent_id(self):
         if self._has_cycle():
@@ -812,6 +845,16 @@ class EmowatenRequest(models.Model):
         receipt to the citizens who have an e-mail address."""
         drafts = self.filtered(lambda r: r.state == "draft")
         for request in drafts:
+            if not request.partner_id and (request.intake_cin or request.intake_phone):
+                request.partner_id = self.env[
+                    "res.partner"
+                ]._emowaten_find_or_create_citizen(
+                    {
+                        "name": request.intake_name,
+                        "emowaten_cin": request.intake_cin,
+                        "phone": request.intake_phone,
+                    }
+                )
             if not request.partner_id:
                 raise UserError(
                     self.env._("Register the citizen of “%s” first.", request.subject)

@@ -45,6 +45,29 @@ class TestLifecycle(EmowatenPetitionsCase):
             action["report_name"], "emowaten_petitions.report_request_receipt"
         )
 
+    def test_counter_finds_or_creates_citizen_by_cin_or_phone(self):
+        Request = self.env["emowaten.request"].with_user(self.user_agent)
+        form = Form(Request)
+        form.subject = "Demande par téléphone"
+        form.channel = "phone"
+        form.intake_phone = "+216 98 123 456"
+        self.assertEqual(form.partner_id, self.citizen, "found by phone")
+        form = Form(Request)
+        form.subject = "Demande au guichet"
+        form.intake_cin = "08123456"
+        self.assertEqual(form.partner_id, self.citizen, "found by CIN")
+        form = Form(Request)
+        form.subject = "Nouveau citoyen"
+        form.intake_cin = "04999888"
+        form.intake_name = "Hela Jebali"
+        form.intake_phone = "+216 50 222 333"
+        self.assertFalse(form.partner_id)
+        request = form.save()
+        request.action_register()
+        self.assertEqual(request.partner_id.emowaten_cin, "04999888")
+        self.assertEqual(request.partner_id.name, "Hela Jebali")
+        self.assertTrue(request.partner_id.emowaten_is_citizen)
+
     def test_every_type_and_channel(self):
         Request = self.env["emowaten.request"].with_user(self.user_agent)
         types = (
