@@ -26,6 +26,11 @@ class EmowatenPrivacyLogged(models.AbstractModel):
             self.env["emowaten.privacy.access.log"]._emowaten_log(records.exists())
         return result
 
+    # The web client's call_kw route walks the MRO for the first `_readonly` marker and
+    # would find the read-only one of BaseModel.web_read: say explicitly that this
+    # override writes (the access log), so the call gets a read/write cursor at once.
+    web_read._readonly = False
+
     @api.readonly
     def web_search_read(
         self, domain, specification, offset=0, limit=None, order=None, count_limit=None
