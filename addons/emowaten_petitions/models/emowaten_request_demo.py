@@ -58,7 +58,9 @@ class EmowatenRequest(models.Model):
                 {
                     "name": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
                     "emowaten_cin": f"{rng.choice('01')}{5000000 + i * 7919:07d}",
-                    "phone": f"+216 {rng.randint(20000000, 99999999)}",
+                    "phone": "+216 "
+                    + rng.choice("259")
+                    + str(rng.randint(1000000, 9999999)),
                     "email": f"citoyen{i}@example.tn" if i % 3 == 0 else False,
                 }
             )
