@@ -14,3 +14,4 @@ from . import emowaten_body
 from . import emowaten_hosting_usage
 from . import ir_sequence
 from . import emowaten_request_demo
+from . import mail_thread

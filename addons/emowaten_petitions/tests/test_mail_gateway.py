@@ -82,3 +82,21 @@ class TestMailGateway(EmowatenPetitionsCase):
         self.assertEqual(
             names.count("facture-steg.pdf"), 2, "the reply's file is kept too"
         )
+
+    def test_nul_characters_do_not_bounce_the_mail(self):
+        """A NUL in the subject or body (broken or hostile mailer) is dropped: the
+        message is filed instead of failing in PostgreSQL."""
+        raw = MAIL.format(
+            email_from="nul.sender@example.tn",
+            name="Nul Sender",
+            to="brc-testville@brc.test.tn",
+            subject="طلب\x00 إرشاد",
+            msg_id="<nul-789@example.tn>",
+            extra="",
+            body="نص\x00 الطلب",
+        )
+        request_id = self.env["mail.thread"].message_process(None, raw)
+        request = self.env["emowaten.request"].browse(request_id)
+        self.assertEqual(request.subject, "طلب إرشاد")
+        self.assertNotIn("\x00", request.description)
+        self.assertIn("facture-steg.pdf", request.attachment_ids.mapped("name"))
