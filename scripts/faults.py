@@ -71,6 +71,13 @@ def worker_roles(server):
     restricted to the processes alive now."""
     roles = {}
     for line in Path(server.logfile).read_text(errors="replace").splitlines():
+        if "odoo.addons.base.models.ir_cron: Job" in line:
+            # "date time PID LEVEL db logger: ..." – only the cron worker runs jobs
+            try:
+                roles[int(line.split()[2])] = "WorkerCron"
+            except (IndexError, ValueError):
+                pass
+            continue
         if " alive" in line and "Worker Worker" in line:
             # "... Worker WorkerHTTP (1234) alive"
             kind = line.split("Worker Worker", 1)[1].split(" ", 1)[0]
@@ -218,6 +225,12 @@ def scenario_postgres(args, server, fixture):
         server, fixture, args.db, args.duration, args.agents, fault
     )
     result.note(f"restart at t={at:.0f}s of {elapsed:.0f}s")
+    if server.proc.poll() is not None:
+        result.fail(
+            "the Odoo prefork master exited when PostgreSQL went down (it stops "
+            "itself on a database error in its main loop): nothing resumes without a "
+            "supervisor restarting it (systemd Restart=always)"
+        )
     verify_after(result, args.db, stats, fixture, after)
     return result
 
@@ -233,8 +246,7 @@ def scenario_ocr(args, server, fixture):
     if not _has_model(admin, "emowaten.scan.batch"):
         result.skip("emowaten_scan is not installed in this database")
         return result
-    ocr = OcrFault(args, server, admin, result)
-    ocr.run()
+    OcrFault(args, server, admin, result).run()
     return result
 
 
@@ -278,32 +290,109 @@ def check_signature_audit(db, result):
     result.note(f"signature audit: {orphans} orphan PDFs, {missing} unsigned 'signed'")
 
 
+def _scan_pdf(pages):
+    """A PDF of ``pages`` pages of printed text (reportlab, from the venv)."""
+    import io  # noqa: PLC0415 - only this scenario needs them
+
+    from reportlab.pdfgen import canvas  # noqa: PLC0415
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer)
+    for page in range(pages):
+        pdf.setFont("Helvetica", 14)
+        for line in range(20):
+            pdf.drawString(
+                60, 780 - 30 * line, f"Requete {page + 1}: route coupee ligne {line}"
+            )
+        pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
 class OcrFault:
-    """Drives an OCR batch through RPC when emowaten_scan offers a way to; the exact
-    hooks are discovered on the installed models."""
+    """An OCR batch queued through RPC; the cron worker processing it is killed -9
+    once some pages are done; then every page must be processed exactly once."""
+
+    PAGES = 3
 
     def __init__(self, args, server, admin, result):
         self.args, self.server, self.admin, self.result = args, server, admin, result
 
-    def run(self):
-        fields = self.admin.call("emowaten.scan.batch", "fields_get", [], ["type"])
-        if "action_process" not in self._methods():
-            self.result.skip("emowaten.scan.batch has no action_process to drive")
-            return
-        self.result.note(f"scan batch fields: {len(fields)}")
-        self.result.skip(
-            "OCR batch creation from outside Odoo is not exposed yet (pages are added "
-            "by a private method); page accounting checked on existing batches only"
+    def pages(self, batch_id):
+        return self.admin.call(
+            "emowaten.scan.page",
+            "search_read",
+            [("batch_id", "=", batch_id)],
+            ["state", "ocr_count", "line_id", "sequence"],
         )
 
-    def _methods(self):
-        # public methods are callable: probe the one we need
-        try:
-            self.admin.call("emowaten.scan.batch", "action_process", [])
-        except loadtest.RpcError as error:
-            if "does not exist" in str(error) or "AttributeError" in str(error):
-                return set()
-        return {"action_process"}
+    def run(self):
+        import base64  # noqa: PLC0415
+
+        admin, result = self.admin, self.result
+        office = admin.call("emowaten.office", "search", [], limit=1)[0]
+        attachment = admin.call(
+            "ir.attachment",
+            "create",
+            {
+                "name": "fault-scan.pdf",
+                "datas": base64.b64encode(_scan_pdf(self.PAGES)).decode(),
+                "mimetype": "application/pdf",
+            },
+        )
+        batch = admin.call(
+            "emowaten.scan.batch",
+            "create",
+            {"office_id": office, "upload_attachment_ids": [(6, 0, [attachment])]},
+        )
+        admin.call("emowaten.scan.batch", "action_process", [batch])
+        deadline = time.monotonic() + 600
+        victim = None
+        while time.monotonic() < deadline:
+            pages = self.pages(batch)
+            done = [p for p in pages if p["state"] != "queued"]
+            if pages and 0 < len(done) < len(pages):
+                roles = worker_roles(self.server)
+                crons = [pid for pid, role in roles.items() if role == "WorkerCron"]
+                busy = busy_backends(self.args.db)
+                candidates = [pid for pid in crons if pid in busy] or crons
+                if candidates:
+                    victim = candidates[0]
+                    os.kill(victim, signal.SIGKILL)
+                    result.note(
+                        f"killed cron worker {victim} with {len(done)}/{len(pages)} "
+                        "pages done"
+                    )
+                    break
+            if pages and len(done) == len(pages):
+                break
+            time.sleep(1)
+        if victim is None:
+            result.skip("the batch finished (or never started) before a kill: no fault")
+            return
+        deadline = time.monotonic() + 900
+        while time.monotonic() < deadline:
+            pages = self.pages(batch)
+            if pages and all(p["state"] != "queued" for p in pages):
+                break
+            time.sleep(5)
+        pages = self.pages(batch)
+        states = sorted({p["state"] for p in pages})
+        result.note(f"after the kill: {len(pages)} pages, states {states}")
+        if len(pages) != self.PAGES:
+            result.fail(f"{len(pages)} pages for a {self.PAGES}-page scan (lost pages)")
+        if any(p["state"] == "queued" for p in pages):
+            result.fail(
+                "pages still queued 15 minutes after the kill: work did not resume"
+            )
+        twice = [p for p in pages if (p["ocr_count"] or 0) > 1]
+        if twice:
+            result.fail(f"{len(twice)} pages processed more than once")
+        keys = [(p["line_id"] and p["line_id"][0], p["sequence"]) for p in pages]
+        if len(keys) != len(set(keys)):
+            result.fail("a page exists twice")
+        if result.status == "PASS":
+            result.note("every page processed exactly once, none lost")
 
 
 SCENARIOS = {
@@ -328,6 +417,8 @@ def main(argv=None):
     parser.add_argument("--report", help="write the report as JSON to this file")
     parser.add_argument("--logdir", default="/tmp")
     args = parser.parse_args(argv)
+    # a SIGTERM must still stop the server (the finally clauses below)
+    signal.signal(signal.SIGTERM, lambda *_args: sys.exit(143))
     port = args.port or loadtest.free_port(8170, 8180)
     logfile = f"{args.logdir}/{args.db}.faults.log"
     if not args.no_install:

@@ -695,6 +695,8 @@ def main(argv=None):
     )
     parser.add_argument("--logdir", default="/tmp")
     args = parser.parse_args(argv)
+    # a SIGTERM must still stop the server (the finally clauses below)
+    signal.signal(signal.SIGTERM, lambda *_args: sys.exit(143))
     duration = args.duration or (30 if args.quick else 300)
     port = args.port or free_port(8170, 8180)
     logfile = f"{args.logdir}/{args.db}.log"
