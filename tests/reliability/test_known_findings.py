@@ -1,5 +1,4 @@
-"""Findings of the fuzzers that wait for a fix in another addon. Each one is an xfail
-test: it turns into an XPASS (and should then lose its marker) once fixed."""
+"""Findings of the fuzzers, kept as regression tests once fixed in their addon."""
 
 import uuid
 
@@ -8,13 +7,10 @@ import pytest
 from .common import RpcError
 
 
-@pytest.mark.xfail(
-    reason="finding: a NUL character in an incoming e-mail's subject reaches "
-    "PostgreSQL through emowaten.request.message_new and fails with ValueError "
-    "(the MTA gets an error instead of a filed request or a clean refusal)",
-    strict=False,
-)
 def test_nul_in_email_subject_is_refused_cleanly(target):
+    """Finding: a NUL in an incoming e-mail's subject reached PostgreSQL through
+    emowaten.request.message_new (ValueError, the MTA got a server error). Fixed in
+    emowaten_petitions (mail_thread.message_parse drops NULs)."""
     admin = target.admin()
     if not target.has_model("emowaten.request"):
         pytest.skip("emowaten_petitions is not installed")
