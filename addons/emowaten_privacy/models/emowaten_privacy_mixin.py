@@ -48,6 +48,15 @@ class EmowatenPrivacyLogged(models.AbstractModel):
             count_limit=count_limit,
         )
 
+    @api.model
+    @api.readonly
+    def web_read_group(self, domain, groupby, *args, **kwargs):
+        # a kanban column (or an unfolded list group) is a list too: its records are
+        # read with web_read inside this read-only call and must not be logged
+        return super(
+            EmowatenPrivacyLogged, self.with_context(emowaten_privacy_listing=True)
+        ).web_read_group(domain, groupby, *args, **kwargs)
+
     def export_data(self, fields_to_export):
         result = super().export_data(fields_to_export)
         self.env["emowaten.privacy.access.log"]._emowaten_log(
