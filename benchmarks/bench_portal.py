@@ -175,6 +175,26 @@ def free_port():
 
 
 def start_server(db, port, workers, logdir):
+    """Start the server; when the chosen port was taken between choosing and binding
+    it (another run on this machine), try again on another free port."""
+    for _attempt in range(5):
+        offset = (
+            (logdir / "server.log").stat().st_size
+            if (logdir / "server.log").exists()
+            else 0
+        )
+        started = _start_server(db, port or free_port(), workers, logdir)
+        if started:
+            return started
+        tail = (logdir / "server.log").read_text(errors="replace")[offset:]
+        if port or "Address already in use" not in tail:
+            sys.exit(f"the server stopped, see {logdir / 'server.log'}")
+        print("port taken meanwhile, another one...", flush=True)
+    sys.exit(f"no free port after 5 attempts, see {logdir / 'server.log'}")
+
+
+def _start_server(db, port, workers, logdir):
+    """(process, base URL), or None when the server stopped while starting."""
     env = dict(os.environ, EMOWATEN_SKIP_SETUP="1")
     log = open(logdir / "server.log", "a")  # noqa: SIM115 - closed with the process
     proc = subprocess.Popen(
@@ -202,14 +222,14 @@ def start_server(db, port, workers, logdir):
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            sys.exit(f"the server stopped, see {logdir / 'server.log'}")
+            return None
         try:
             if requests.get(f"{base}/web/health", timeout=2).status_code == 200:
                 return proc, base
         except requests.RequestException:
             pass
         if proc.poll() is not None:
-            sys.exit(f"the server stopped, see {logdir / 'server.log'}")
+            return None
         time.sleep(1)
     stop_server(proc)
     sys.exit("the server did not answer within 2 minutes")
@@ -371,8 +391,6 @@ def main():
         args.requests = min(args.requests, 2000)
         args.citizens = min(args.citizens, 1000)
         args.duration = min(args.duration, 10.0)
-    if not args.port:
-        args.port = free_port()
 
     logdir = Path(tempfile.mkdtemp(prefix="bench_portal_"))
     print(f"logs in {logdir}", flush=True)

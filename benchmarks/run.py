@@ -593,6 +593,10 @@ def main(argv=None):
         )
 
     volume = measure_core(db, sizes, rows)
+    # the in-process rows survive a run stopped later, in the scripts
+    partial = common.markdown(rows, "e-Mowaten benchmark — in-process rows", meta)
+    (common.OUT / "latest-partial.md").write_text(partial)
+    common.print_table(rows)
     if not args.no_scripts:
         floors_and_addons(db, args.quick, rows, raw)
 
