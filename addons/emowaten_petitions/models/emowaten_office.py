@@ -79,14 +79,19 @@ class EmowatenOffice(models.Model):
     def _emowaten_next_references(self, year, count):
         """Draw ``count`` consecutive references in one statement. The row lock is taken
         with NOWAIT like Odoo's own gapless sequences: a concurrent registration fails
-        fast with a retryable lock error (the HTTP layer retries it) instead of ever
-        reusing a number; the numbers come back if the transaction rolls back."""
+        fast with a retryable lock error (the RPC and HTTP layers retry it) instead of
+        ever reusing a number; the numbers come back if the transaction rolls back.
+        The conflict is expected and retried, so it is not logged as a bad query; the
+        lock is held until the registration commits, which is why nothing slow (the
+        receipt's PDF) happens in that transaction."""
         self.ensure_one()
         sequence = self._emowaten_request_sequence(year)
         sequence.flush_recordset(["number_next"])
         cr = self.env.cr
         cr.execute(
-            "SELECT id FROM ir_sequence WHERE id = %s FOR UPDATE NOWAIT", [sequence.id]
+            "SELECT id FROM ir_sequence WHERE id = %s FOR UPDATE NOWAIT",
+            [sequence.id],
+            log_exceptions=False,
         )
         cr.execute(
             "UPDATE ir_sequence SET number_next = number_next + %s * number_increment "

@@ -207,6 +207,12 @@ class EmowatenRequest(models.Model):
         help="Sequence of the last escalation level already applied; a level is never "
         "applied twice.",
     )
+    receipt_pending = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="The receipt waits to be e-mailed: it is rendered and sent by a scheduled "
+        "action started right after the registration, so that registering stays quick.",
+    )
     custody_ids = fields.One2many(
         "emowaten.request.custody", "request_id", string="Custody Log"
     )
@@ -263,6 +269,7 @@ class EmowatenRequest(models.Model):
         "AND NOT COALESCE(deadline_suspended, FALSE)"
     )
     _name_idx = models.Index("(name)")
+    _receipt_pending_idx = models.Index("(id) WHERE receipt_pending")
 
     # ---------------------------------------------------------------- defaults
     @api.model
@@ -864,13 +871,36 @@ class EmowatenRequest(models.Model):
         return True
 
     def _emowaten_send_receipt(self):
+        """Queue the e-mailed receipt of registered requests whose citizen has an
+        address. The receipt (a PDF) is rendered by ``_cron_send_receipts``, triggered
+        at once: rendering it inside the registration would keep the office's
+        reference sequence locked for the time of a PDF, and a concurrent registration
+        in the same office would wait or fail meanwhile."""
         if self.env.context.get("emowaten_no_receipt"):
             return
-        template = self.env.ref("emowaten_petitions.mail_template_request_receipt")
-        for request in self.filtered(
+        queued = self.sudo().filtered(
             lambda r: r.partner_id.email and r.state != "draft"
-        ):
-            request.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
+        )
+        if not queued:
+            return
+        super(EmowatenRequest, queued).write({"receipt_pending": True})
+        self.env.ref("emowaten_petitions.ir_cron_request_receipts").sudo()._trigger()
+
+    def _emowaten_deliver_receipt(self):
+        """Render and e-mail the receipt of one request, posted in its chatter on
+        behalf of the user who registered it (the office's company for a citizen's
+        own filing)."""
+        self.ensure_one()
+        template = self.env.ref("emowaten_petitions.mail_template_request_receipt")
+        registrar = self.create_uid
+        author = (
+            registrar.partner_id
+            if registrar and not registrar.share and not registrar._is_superuser()
+            else self.env.company.partner_id
+        )
+        self.message_post_with_source(
+            template, subtype_xmlid="mail.mt_comment", author_id=author.id
+        )
 
     @api.model
     def _emowaten_create_from_intake(self, vals):
@@ -1395,6 +1425,38 @@ class EmowatenRequest(models.Model):
         return "data:image/png;base64," + base64.b64encode(barcode).decode()
 
     # ------------------------------------------------------------------ crons
+    @api.model
+    def _cron_send_receipts(self, batch_size=50):
+        """E-mail the queued receipts, in committed batches. A receipt that cannot be
+        rendered is reported in the request's chatter (the agent prints it instead)
+        and is not retried for ever."""
+        domain = Domain("receipt_pending", "=", True)
+        requests = self.sudo().with_context(active_test=False)
+        self.env["ir.cron"]._commit_progress(remaining=requests.search_count(domain))
+        while True:
+            batch = requests.search(domain, limit=batch_size, order="id")
+            batch = batch.try_lock_for_update() if batch else batch
+            if not batch:
+                break
+            for request in batch:
+                try:
+                    with self.env.cr.savepoint():
+                        request._emowaten_deliver_receipt()
+                except Exception as error:  # noqa: BLE001 - reported on the request
+                    _logger.warning(
+                        "receipt of %s could not be sent: %s", request.name, error
+                    )
+                    request._message_log(
+                        body=self.env._(
+                            "The receipt could not be e-mailed (%(error)s). Print it "
+                            "from the request and hand or post it to the citizen.",
+                            error=str(error)[:300],
+                        )
+                    )
+            super(EmowatenRequest, batch).write({"receipt_pending": False})
+            if not self.env["ir.cron"]._commit_progress(len(batch)):
+                break
+
     @api.model
     def _cron_implicit_refusal(self, batch_size=500):
         """Mark requests whose deadline passed unanswered (decree 93-982 art. 9)."""

@@ -32,6 +32,19 @@ class TestLifecycle(EmowatenPetitionsCase):
         self.assertEqual(request.date_deadline, request.deadline_start_date + _days(30))
         self.assertIn(self.citizen.id, request.message_partner_ids.ids)
         self.assertTrue(request.custody_ids, "registration opens the custody log")
+        # the receipt (a PDF) is queued, not rendered while the reference is locked
+        self.assertTrue(request.receipt_pending)
+        cron = self.env.ref("emowaten_petitions.ir_cron_request_receipts")
+        self.assertTrue(
+            self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]),
+            "the receipt cron is started at once",
+        )
+        self.assertFalse(
+            request.message_ids.filtered(lambda m: m.attachment_ids),
+            "nothing rendered in the registration's transaction",
+        )
+        self._run_cron("emowaten_petitions.ir_cron_request_receipts")
+        self.assertFalse(request.receipt_pending)
         receipt = request.message_ids.filtered(
             lambda m: m.subject and request.name in m.subject
         )
@@ -39,6 +52,12 @@ class TestLifecycle(EmowatenPetitionsCase):
             receipt, "the receipt is e-mailed to the citizen who has an address"
         )
         self.assertTrue(receipt.attachment_ids, "the receipt PDF is attached")
+        self.assertEqual(receipt.author_id, self.user_agent.partner_id)
+        # sent once: the queue is empty now
+        self._run_cron("emowaten_petitions.ir_cron_request_receipts")
+        self.assertEqual(
+            len(request.message_ids.filtered(lambda m: m.attachment_ids)), 1
+        )
         # print at the counter
         action = request.action_print_receipt()
         self.assertEqual(

@@ -56,6 +56,7 @@ class TestMailGateway(EmowatenPetitionsCase):
         self.assertEqual(request.partner_id.email, "hedi.mansour@example.tn")
         self.assertTrue(request.partner_id.emowaten_is_citizen)
         self.assertIn("facture-steg.pdf", request.attachment_ids.mapped("name"))
+        self._run_cron("emowaten_petitions.ir_cron_request_receipts")
         receipt = request.message_ids.filtered(
             lambda m: m.subject and request.name in m.subject
         )

@@ -54,6 +54,10 @@ class TestIntake(EmowatenPortalCase):
             ["application/pdf", "image/jpeg"],
         )
         # the receipt goes by e-mail with the reference and the tracking code
+        self.env.ref(
+            "emowaten_petitions.ir_cron_request_receipts"
+        ).sudo().method_direct_trigger()
+        self.env.invalidate_all()
         receipt = record.message_ids.filtered(
             lambda m: record.tracking_code in (m.body or "")
         )
