@@ -1,6 +1,7 @@
 import ast
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
+from odoo.exceptions import UserError
 
 
 class EmowatenOffice(models.Model):
@@ -76,6 +77,14 @@ class EmowatenOffice(models.Model):
             )
         return sequence
 
+    @tools.ormcache("self.id", "year")
+    def _emowaten_request_sequence_id(self, year):
+        """Id of the office's sequence for ``year``, cached for the registry (every
+        registration needs it). A stale id (sequence deleted, or created by a
+        transaction that rolled back) is detected by the draw, which then clears the
+        cache and looks again."""
+        return self._emowaten_request_sequence(year).id
+
     def _emowaten_next_references(self, year, count):
         """Draw ``count`` consecutive references in one statement. The row lock is taken
         with NOWAIT like Odoo's own gapless sequences: a concurrent registration fails
@@ -85,25 +94,43 @@ class EmowatenOffice(models.Model):
         lock is held until the registration commits, which is why nothing slow (the
         receipt's PDF) happens in that transaction."""
         self.ensure_one()
-        sequence = self._emowaten_request_sequence(year)
-        sequence.flush_recordset(["number_next"])
         cr = self.env.cr
-        cr.execute(
-            "SELECT id FROM ir_sequence WHERE id = %s FOR UPDATE NOWAIT",
-            [sequence.id],
-            log_exceptions=False,
-        )
-        cr.execute(
-            "UPDATE ir_sequence SET number_next = number_next + %s * number_increment "
-            "WHERE id = %s RETURNING number_next, number_increment",
-            [count, sequence.id],
-        )
-        number_next, increment = cr.fetchone()
+        code = self._emowaten_sequence_code(year)
+        Sequence = self.env["ir.sequence"].sudo()
+        for _attempt in range(2):
+            sequence = Sequence.browse(self._emowaten_request_sequence_id(year))
+            sequence.flush_recordset(["number_next", "number_increment"])
+            cr.execute(
+                """UPDATE ir_sequence seq
+                      SET number_next = seq.number_next + %s * seq.number_increment
+                     FROM (SELECT id FROM ir_sequence
+                            WHERE id = %s AND code = %s AND active
+                              FOR UPDATE NOWAIT) locked
+                    WHERE seq.id = locked.id
+                RETURNING seq.number_next, seq.number_increment, seq.padding,
+                          seq.prefix, seq.suffix""",
+                [count, sequence.id, code],
+                log_exceptions=False,
+            )
+            row = cr.fetchone()
+            if row:
+                break
+            self.env.registry.clear_cache()
+        else:
+            raise UserError(
+                self.env._(
+                    "The reference sequence of %(office)s for %(year)s is missing.",
+                    office=self.display_name,
+                    year=year,
+                )
+            )
+        number_next, increment, padding, prefix, suffix = row
         sequence.invalidate_recordset(["number_next"])
         first = number_next - count * increment
         # same output as get_next_char(), with the prefix interpolated once per batch
-        prefix, suffix = sequence._get_prefix_suffix()
-        padding = sequence.padding
+        prefix, suffix = Sequence.new(
+            {"prefix": prefix, "suffix": suffix}
+        )._get_prefix_suffix()
         return [
             f"{prefix}{first + i * increment:0{padding}d}{suffix}" for i in range(count)
         ]

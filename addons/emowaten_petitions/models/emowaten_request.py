@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta
 import pytz
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import email_split, format_date, html2plaintext
@@ -562,13 +562,22 @@ class EmowatenRequest(models.Model):
     # -------------------------------------------------------------------- CRUD
     @api.model
     def _emowaten_stage_map(self):
-        """{state: first stage} for the generic stages, fetched once per batch."""
+        """{state: first stage} for the generic stages (a copy: callers may keep it)."""
+        return dict(self._emowaten_stage_items())
+
+    @api.model
+    @tools.ormcache()
+    def _emowaten_stage_items(self):
+        """The generic stage of each state, cached for the registry: every
+        registration needs it. Cleared when a stage is created, changed or deleted."""
         stage_map = {}
-        for stage in self.env["emowaten.request.stage"].search(
-            [("office_ids", "=", False)]
+        for stage in (
+            self.env["emowaten.request.stage"]
+            .sudo()
+            .search([("office_ids", "=", False)])
         ):
             stage_map.setdefault(stage.state, stage.id)
-        return stage_map
+        return tuple(stage_map.items())
 
     @api.model
     def _emowaten_prepare_registration(self, vals_list, now=None):
@@ -694,69 +703,66 @@ class EmowatenRequest(models.Model):
                 holder = request.correspondent_id or request.user_id or self.env.user
                 body_id = request.body_id.id or request.office_id.body_id.id
                 custody_rows.append((request.id, holder.id, body_id or None))
-        if follower_rows:
-            cr.execute(
-                """INSERT INTO mail_followers (res_model, res_id, partner_id)
-                   SELECT %s, r, p FROM unnest(%s::int[], %s::int[]) AS t(r, p)
-                   ON CONFLICT DO NOTHING
-                   RETURNING id, res_id, partner_id""",
-                [
-                    self._name,
-                    [r for r, _p in follower_rows],
-                    [p for _r, p in follower_rows],
-                ],
-            )
-            rel = [
-                (fid, subtype)
-                for fid, res_id, partner_id in cr.fetchall()
-                for subtype in subtype_of[(res_id, partner_id)]
-            ]
-            if rel:
-                cr.execute(
-                    """INSERT INTO mail_followers_mail_message_subtype_rel
-                           (mail_followers_id, mail_message_subtype_id)
-                       SELECT f, s FROM unnest(%s::int[], %s::int[]) AS t(f, s)""",
-                    [[f for f, _s in rel], [s for _f, s in rel]],
-                )
+        # one round trip for followers, their subtypes, the log line and the custody
+        # entry: data-modifying CTEs all run, whether the outer query reads them or not
+        subtype_rows = [
+            (res_id, partner_id, subtype)
+            for (res_id, partner_id), subtypes in subtype_of.items()
+            for subtype in subtypes
+        ]
         note = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
         cr.execute(
-            """INSERT INTO mail_message (model, res_id, body, message_type, subtype_id,
-                       author_id, email_from, date, is_internal, create_uid,
-                       create_date,
-                       write_uid, write_date)
-               SELECT %s, r, b, 'notification', %s, %s, %s, %s, TRUE, %s, %s, %s, %s
-                 FROM unnest(%s::int[], %s::text[]) AS t(r, b)""",
-            [
-                self._name,
-                note,
-                author.id,
-                author.email_formatted or None,
-                now,
-                uid,
-                now,
-                uid,
-                now,
-                [r for r, _b in message_rows],
-                [b for _r, b in message_rows],
-            ],
+            """WITH followers AS (
+                   INSERT INTO mail_followers (res_model, res_id, partner_id)
+                   SELECT %(model)s, r, p
+                     FROM unnest(%(follower_res)s::int[], %(follower_partner)s::int[])
+                          AS t(r, p)
+                   ON CONFLICT DO NOTHING
+                   RETURNING id, res_id, partner_id
+               ), subtypes AS (
+                   INSERT INTO mail_followers_mail_message_subtype_rel
+                          (mail_followers_id, mail_message_subtype_id)
+                   SELECT f.id, s.subtype
+                     FROM followers f
+                     JOIN unnest(%(sub_res)s::int[], %(sub_partner)s::int[],
+                                 %(sub_subtype)s::int[]) AS s(r, p, subtype)
+                       ON s.r = f.res_id AND s.p = f.partner_id
+               ), messages AS (
+                   INSERT INTO mail_message (model, res_id, body, message_type,
+                          subtype_id, author_id, email_from, date, is_internal,
+                          create_uid, create_date, write_uid, write_date)
+                   SELECT %(model)s, r, b, 'notification', %(note)s, %(author)s,
+                          %(email_from)s, %(now)s, TRUE, %(uid)s, %(now)s, %(uid)s,
+                          %(now)s
+                     FROM unnest(%(message_res)s::int[], %(message_body)s::text[])
+                          AS t(r, b)
+               ), custody AS (
+                   INSERT INTO emowaten_request_custody (request_id, user_id, body_id,
+                          date_from, create_uid, create_date, write_uid, write_date)
+                   SELECT r, u, b, %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+                     FROM unnest(%(custody_res)s::int[], %(custody_user)s::int[],
+                                 %(custody_body)s::int[]) AS t(r, u, b)
+               )
+               SELECT 1""",
+            {
+                "model": self._name,
+                "follower_res": [r for r, _p in follower_rows],
+                "follower_partner": [p for _r, p in follower_rows],
+                "sub_res": [row[0] for row in subtype_rows],
+                "sub_partner": [row[1] for row in subtype_rows],
+                "sub_subtype": [row[2] for row in subtype_rows],
+                "note": note,
+                "author": author.id,
+                "email_from": author.email_formatted or None,
+                "now": now,
+                "uid": uid,
+                "message_res": [r for r, _b in message_rows],
+                "message_body": [b for _r, b in message_rows],
+                "custody_res": [row[0] for row in custody_rows],
+                "custody_user": [row[1] for row in custody_rows],
+                "custody_body": [row[2] for row in custody_rows],
+            },
         )
-        if custody_rows:
-            cr.execute(
-                """INSERT INTO emowaten_request_custody (request_id, user_id, body_id,
-                           date_from, create_uid, create_date, write_uid, write_date)
-                   SELECT r, u, b, %s, %s, %s, %s, %s
-                     FROM unnest(%s::int[], %s::int[], %s::int[]) AS t(r, u, b)""",
-                [
-                    now,
-                    uid,
-                    now,
-                    uid,
-                    now,
-                    [row[0] for row in custody_rows],
-                    [row[1] for row in custody_rows],
-                    [row[2] for row in custody_rows],
-                ],
-            )
         self.invalidate_recordset(
             [
                 "message_ids",

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 from .emowaten_request import REQUEST_STATES
 
@@ -29,3 +29,21 @@ class EmowatenRequestStage(models.Model):
     )
     description = fields.Text(translate=True)
     active = fields.Boolean(default=True)
+
+    # registrations cache the generic stage of each state (emowaten.request)
+    @api.model_create_multi
+    def create(self, vals_list):
+        stages = super().create(vals_list)
+        self.env.registry.clear_cache()
+        return stages
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"sequence", "state", "office_ids", "active"} & set(vals):
+            self.env.registry.clear_cache()
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()
+        return result
