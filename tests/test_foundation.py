@@ -110,6 +110,18 @@ def test_pyhanko_and_odoo_share_one_environment():
     assert proc.returncode == 0, proc.stderr
 
 
+def test_websocket_process_dependencies_resolve():
+    """A multi-worker server starts its websocket process (gevent) as a second
+    odoo-bin; setuptools' pkg_resources must resolve gevent and its zope packages,
+    or that process crash-loops."""
+    py = os.environ.get("EMW_PY") or os.path.join(
+        os.environ["EMW_VENV"], "bin", "python"
+    )
+    code = "import pkg_resources, gevent; pkg_resources.require('gevent')"
+    proc = subprocess.run([py, "-c", code], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+
+
 def _demo_users():
     """The demo users table of the README: | login | password | role |."""
     text = (ROOT / "README.md").read_text()
