@@ -1,8 +1,10 @@
-"""CI-sized runs of scripts/loadtest.py and of the safe scenario of scripts/faults.py
-(kill -9 an HTTP worker), against the session's demo database served by a second,
-prefork server. Opt-in: EMOWATEN_LOAD_TESTS=1. The PostgreSQL restart is never run
-here: it would interrupt every database of the cluster (run it by hand:
-scripts/faults.py --with-postgres-restart)."""
+"""CI-sized runs of scripts/loadtest.py (agents registering, routing, answering and
+signing with a SoftHSM2 token) and of the safe scenarios of scripts/faults.py (kill -9
+an HTTP worker under load, kill -9 the worker in the middle of a batch signing), against
+the session's demo database served by a second, prefork server. Opt-in:
+EMOWATEN_LOAD_TESTS=1. The PostgreSQL restart is never run here: it would interrupt
+every database of the cluster (run it by hand: scripts/faults.py
+--with-postgres-restart)."""
 
 import os
 import subprocess
@@ -38,13 +40,10 @@ def test_quick_load_run_loses_nothing(database, tmp_path):
     result = _run(
         "loadtest.py",
         "--quick",
-        # both are findings reported in the output, not losses of data; what must hold
-        # here is integrity: every acknowledged request, gapless references, no 5xx
-        "--tolerate-lock-conflicts",
+        # a call the client gives up on after 120 s says the machine is overloaded,
+        # not that data was lost; every other failure counts: a refused registration
+        # or signature, a 5xx, an ERROR in the server log, any integrity check
         "--tolerate-timeouts",
-        # wkhtmltopdf fetches its assets from the same two workers: PDF rendering
-        # under load waits for its own timeout (a finding, docs/RELIABILITY.md)
-        "--no-pdf",
         "--no-install",
         "--db",
         database,
@@ -56,6 +55,7 @@ def test_quick_load_run_loses_nothing(database, tmp_path):
     print(result.stdout)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     assert "RESULT: PASS" in result.stdout
+    assert "signatures refused: 0" in result.stdout
 
 
 def test_killed_worker_is_respawned_and_nothing_is_half_written(database, tmp_path):
