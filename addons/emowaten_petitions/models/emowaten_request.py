@@ -1462,6 +1462,7 @@ class EmowatenRequest(models.Model):
             super(EmowatenRequest, batch).write({"receipt_pending": False})
             if not self.env["ir.cron"]._commit_progress(len(batch)):
                 break
+        return True
 
     @api.model
     def _cron_implicit_refusal(self, batch_size=500):
