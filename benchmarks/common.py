@@ -90,8 +90,22 @@ def create_db(db, addons, logfile):
     return elapsed
 
 
-def drop_db(db):
-    subprocess.run(["dropdb", "--if-exists", "--force", db], check=True)
+def drop_db(db, attempts=5):
+    """Drop a benchmark database. Right after a bulk load an autovacuum worker (a
+    process of the PostgreSQL superuser) is often analysing it: ``--force`` may not
+    terminate it for an ordinary role, whereas a plain DROP cancels autovacuum by
+    itself; so try plain first, then forced, a few times. A database that cannot be
+    dropped is reported, never allowed to lose the figures already measured."""
+    for attempt in range(attempts):
+        for cmd in (
+            ["dropdb", "--if-exists", db],
+            ["dropdb", "--if-exists", "--force", db],
+        ):
+            if subprocess.run(cmd, capture_output=True, check=False).returncode == 0:
+                return True
+        time.sleep(2 * (attempt + 1))
+    log(f"could not drop {db}; drop it by hand (dropdb --force {db})")
+    return False
 
 
 # ------------------------------------------------------------------- in-process Odoo
