@@ -204,8 +204,10 @@ def quote(value):
 
 def record_outcomes(name, outcomes):
     """Print what the generated inputs led to, and keep it in
-    $EMOWATEN_FUZZ_REPORT_DIR/<name>.json when set (the 10,000-input runs)."""
-    total = sum(outcomes.values())
+    $EMOWATEN_FUZZ_REPORT_DIR/<name>.json when set (the 10,000-input runs). Keys
+    starting with "+ " count follow-up checks made on some inputs (the stored
+    request's page, ...), not inputs."""
+    total = sum(n for key, n in outcomes.items() if not key.startswith("+ "))
     print(f"\n[fuzz] {name}: {total} inputs: {dict(outcomes)}")
     folder = os.environ.get("EMOWATEN_FUZZ_REPORT_DIR")
     if folder:
@@ -213,3 +215,19 @@ def record_outcomes(name, outcomes):
         (Path(folder) / f"{name}.json").write_text(
             json.dumps({"inputs": total, "outcomes": dict(outcomes)}, indent=1)
         )
+
+
+FRAME_RE = re.compile(r'^\s*File "([^"]+)", line \d+, in (\S+)', re.M)
+
+
+def refused_by_the_parser(traceback_text):
+    """True when a traceback is the standard library's e-mail parser (or Odoo's
+    message_parse around it) refusing a malformed message: the exception passed
+    through ``message_parse`` and its innermost frame is not e-Mowaten code. An
+    exception raised by our own code (an override of message_parse included) is a
+    finding, not a bounce."""
+    frames = FRAME_RE.findall(traceback_text or "")
+    if not frames or not any(func == "message_parse" for _path, func in frames):
+        return False
+    innermost_path = frames[-1][0]
+    return "emowaten_" not in innermost_path
