@@ -4,8 +4,8 @@
     scripts/loadtest.py [--quick] [--duration S] [--agents 20] [--db NAME] [--port P]
 
 Creates a throw-away database with every addon of addons/, starts
-``scripts/odoo --workers=8 --max-cron-threads=1`` on 127.0.0.1, and lets ``--agents``
-simulated agents log in (``/web/session/authenticate``) and work through
+``scripts/odoo --workers=<agents + 1> --max-cron-threads=1`` on 127.0.0.1, and lets
+``--agents`` simulated agents log in (``/web/session/authenticate``) and work through
 ``/web/dataset/call_kw``: register requests (create + action_register), route them to a
 body (route wizard), answer them (answer + action_submit, which renders the letter and
 sends it, or puts a favourable answer in the signatory's queue) and list their office's
@@ -1109,9 +1109,10 @@ def parse_args(argv):
     parser.add_argument(
         "--workers",
         type=int,
-        default=8,
-        help="HTTP workers: more than the PDF renders running at once, since "
-        "wkhtmltopdf fetches its assets from the same server (default 8)",
+        help="HTTP workers (default: one per agent, plus one). wkhtmltopdf fetches "
+        "a letter's assets from the same server: when every worker is held by an "
+        "agent (rendering, or waiting on a row lock a render holds), the render waits "
+        "for its own timeout; measured in docs/RELIABILITY.md",
     )
     parser.add_argument(
         "--no-pdf",
@@ -1199,6 +1200,7 @@ def main(argv=None):
     kit = None if (args.no_sign or args.no_pdf) else SigningKit()
     if kit is None:
         Agent.favourable = 0
+    args.workers = args.workers or args.agents + 1
     server = Server(args.db, port, logfile, workers=args.workers)
     fixture, stats, elapsed, rest = load_run(args, server, kit)
     log("server stopped; checking the database")
