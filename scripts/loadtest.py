@@ -1223,6 +1223,11 @@ def main(argv=None):
     )
     if kit:
         lines += signature_lines(stats, rest, counts)
+    refused = [e for e in stats.server_errors if e.startswith("register: ")]
+    lines.append(
+        f"registrations refused (after Odoo's retries, e.g. LockNotAvailable on the "
+        f"reference sequence): {len(refused)}"
+    )
     lines.append(f"server errors returned to agents: {len(stats.server_errors)}")
     lines += [f"  {line}" for line in stats.server_errors[:20]]
     lines.append(f"HTTP 5xx or broken connections: {len(stats.transport)}")
