@@ -780,7 +780,7 @@ def main(argv=None):
             if kit:
                 kit.close()
             if not args.keep_db and not args.no_install:
-                subprocess.run(["dropdb", "--if-exists", args.db], check=False)
+                loadtest.drop_database(args.db)
     failed = False
     for result in results:
         print(f"{result.status:4}  {result.name}")

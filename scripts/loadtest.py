@@ -107,8 +107,16 @@ def psql(db, sql):
     return [line.split("\t") for line in out.stdout.splitlines() if line]
 
 
-def create_database(db, logfile):
+def drop_database(db):
+    """Drop a throw-away database, and its filestore (dropdb leaves it behind)."""
+    store = filestore(db)
     subprocess.run(["dropdb", "--if-exists", db], check=False, capture_output=True)
+    if store:
+        shutil.rmtree(store, ignore_errors=True)
+
+
+def create_database(db, logfile):
+    drop_database(db)
     log(f"installing {', '.join(our_addons())} into {db} (a few minutes)")
     with open(logfile, "w") as out:
         result = subprocess.run(
@@ -1253,7 +1261,7 @@ def main(argv=None):
     lines.append("RESULT: " + ("PASS" if ok else "FAIL"))
     print("\n".join(lines))
     if not args.keep_db and not args.no_install:
-        subprocess.run(["dropdb", "--if-exists", args.db], check=False)
+        drop_database(args.db)
     return 0 if ok else 1
 
 
