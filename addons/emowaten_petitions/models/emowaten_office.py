@@ -3,6 +3,9 @@ import ast
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
 
+# first key of the advisory locks that serialise reference draws (second: sequence id)
+REFERENCE_LOCK_SPACE = 0x454D57  # "EMW"
+
 
 class EmowatenOffice(models.Model):
     _name = "emowaten.office"
@@ -86,35 +89,57 @@ class EmowatenOffice(models.Model):
         return self._emowaten_request_sequence(year).id
 
     def _emowaten_next_references(self, year, count):
-        """Draw ``count`` consecutive references in one statement. The row lock is taken
-        with NOWAIT like Odoo's own gapless sequences: a concurrent registration fails
-        fast with a retryable lock error (the RPC and HTTP layers retry it) instead of
-        ever reusing a number; the numbers come back if the transaction rolls back.
-        The conflict is expected and retried, so it is not logged as a bad query; the
-        lock is held until the registration commits, which is why nothing slow (the
-        receipt's PDF) happens in that transaction."""
+        """Draw ``count`` consecutive references of ``year``: a list of
+        ``(sequence id, number, reference)``. The caller stores the sequence id and the
+        number on the request (``reference_sequence``, ``reference_number``, unique
+        together): the drawn numbers *are* those rows, so a transaction that rolls back
+        takes its numbers with it and the series stays gapless.
+
+        Concurrent registrations in one office wait for each other instead of failing:
+        a transaction-level advisory lock per sequence serialises the drawers, and the
+        highest number already taken is read twice — in this transaction (its own
+        uncommitted draws) and through a fresh cursor whose snapshot starts after the
+        lock was granted (everything committed before). No row is updated, so the
+        repeatable-read snapshot of a transaction that waited never conflicts. The
+        sequence itself only holds the prefix, the padding and the first number of the
+        year (``number_next``, a floor an administrator may raise)."""
         self.ensure_one()
         cr = self.env.cr
         code = self._emowaten_sequence_code(year)
-        Sequence = self.env["ir.sequence"].sudo()
+        Request = self.env["emowaten.request"]
+        Request.flush_model(["reference_sequence", "reference_number"])
+        self.env["ir.sequence"].flush_model(
+            ["number_next", "number_increment", "padding", "prefix", "suffix", "active"]
+        )
         for _attempt in range(2):
-            sequence = Sequence.browse(self._emowaten_request_sequence_id(year))
-            sequence.flush_recordset(["number_next", "number_increment"])
+            sequence_id = self._emowaten_request_sequence_id(year)
             cr.execute(
-                """UPDATE ir_sequence seq
-                      SET number_next = seq.number_next + %s * seq.number_increment
-                     FROM (SELECT id FROM ir_sequence
-                            WHERE id = %s AND code = %s AND active
-                              FOR UPDATE NOWAIT) locked
-                    WHERE seq.id = locked.id
-                RETURNING seq.number_next, seq.number_increment, seq.padding,
-                          seq.prefix, seq.suffix""",
-                [count, sequence.id, code],
+                """SELECT pg_advisory_xact_lock(%s, %s), s.number_next,
+                          s.number_increment, s.padding, s.prefix, s.suffix,
+                          (SELECT max(reference_number) FROM emowaten_request
+                            WHERE reference_sequence = s.id)
+                     FROM ir_sequence s
+                    WHERE s.id = %s AND s.code = %s AND s.active""",
+                [REFERENCE_LOCK_SPACE, sequence_id, sequence_id, code],
+                # a lock timeout or deadlock here is a concurrency error Odoo retries
+                # (it still raises): not a bad query to log
                 log_exceptions=False,
             )
             row = cr.fetchone()
             if row:
+                # committed by others before the lock was granted: a cursor whose
+                # snapshot starts now sees them (this transaction's may be older)
+                with self.env.registry.cursor() as fresh:
+                    fresh.execute(
+                        "SELECT max(reference_number) FROM emowaten_request "
+                        "WHERE reference_sequence = %s",
+                        [sequence_id],
+                    )
+                    row = row[1:] + fresh.fetchone()
+            if row:
                 break
+            # the cached sequence is gone (deleted, or created by a rolled-back
+            # transaction): look it up again
             self.env.registry.clear_cache()
         else:
             raise UserError(
@@ -124,15 +149,20 @@ class EmowatenOffice(models.Model):
                     year=year,
                 )
             )
-        number_next, increment, padding, prefix, suffix = row
-        sequence.invalidate_recordset(["number_next"])
-        first = number_next - count * increment
+        floor, increment, padding, prefix, suffix, own, committed = row
+        taken = [n for n in (own, committed) if n is not None]
+        first = max([floor] + [n + increment for n in taken])
         # same output as get_next_char(), with the prefix interpolated once per batch
-        prefix, suffix = Sequence.new(
-            {"prefix": prefix, "suffix": suffix}
-        )._get_prefix_suffix()
+        prefix, suffix = (
+            self.env["ir.sequence"]
+            .sudo()
+            .new({"prefix": prefix, "suffix": suffix})
+            ._get_prefix_suffix()
+        )
+        numbers = [first + i * increment for i in range(count)]
         return [
-            f"{prefix}{first + i * increment:0{padding}d}{suffix}" for i in range(count)
+            (sequence_id, number, f"{prefix}{number:0{padding}d}{suffix}")
+            for number in numbers
         ]
 
     @api.model

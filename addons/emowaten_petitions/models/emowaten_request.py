@@ -4,6 +4,7 @@ import secrets
 from collections import defaultdict
 from datetime import datetime, time, timedelta
 
+import psycopg2.errors
 import pytz
 from markupsafe import Markup
 
@@ -15,6 +16,13 @@ from odoo.tools import email_split, format_date, html2plaintext
 from ..tools import arabic_normalize, text_similarity
 
 _logger = logging.getLogger(__name__)
+
+# errors of a transaction that met another one: worth trying again later
+CONCURRENCY_ERRORS = (
+    psycopg2.errors.SerializationFailure,
+    psycopg2.errors.DeadlockDetected,
+    psycopg2.errors.LockNotAvailable,
+)
 
 REQUEST_STATES = [
     ("draft", "New"),
@@ -207,6 +215,17 @@ class EmowatenRequest(models.Model):
         help="Sequence of the last escalation level already applied; a level is never "
         "applied twice.",
     )
+    reference_sequence = fields.Integer(
+        readonly=True,
+        copy=False,
+        help="The office's yearly sequence the reference was drawn from.",
+    )
+    reference_number = fields.Integer(
+        readonly=True,
+        copy=False,
+        help="The number of the reference in its sequence, gapless per office and "
+        "year.",
+    )
     receipt_pending = fields.Boolean(
         readonly=True,
         copy=False,
@@ -269,6 +288,11 @@ class EmowatenRequest(models.Model):
         "AND NOT COALESCE(deadline_suspended, FALSE)"
     )
     _name_idx = models.Index("(name)")
+    # the drawn numbers: one per sequence, read backwards by each draw (max)
+    _reference_number_uniq = models.UniqueIndex(
+        "(reference_sequence, reference_number) WHERE reference_number IS NOT NULL",
+        "This reference number was already given.",
+    )
     _receipt_pending_idx = models.Index("(id) WHERE receipt_pending")
 
     # ---------------------------------------------------------------- defaults
@@ -602,12 +626,16 @@ class EmowatenRequest(models.Model):
             groups[(vals["office_id"], today.year)].append(vals)
         offices = self.env["emowaten.office"].browse({key[0] for key in groups}).sudo()
         offices.fetch(["reference_prefix", "code"])
-        for (office_id, year), group in groups.items():
-            names = offices.browse(office_id)._emowaten_next_references(
+        # offices in a fixed order: two transactions registering in the same offices
+        # take their reference locks in the same order
+        for (office_id, year), group in sorted(groups.items()):
+            drawn = offices.browse(office_id)._emowaten_next_references(
                 year, len(group)
             )
-            for vals, name in zip(group, names, strict=True):
+            for vals, (sequence_id, number, name) in zip(group, drawn, strict=True):
                 vals["name"] = name
+                vals["reference_sequence"] = sequence_id
+                vals["reference_number"] = number
         return vals_list
 
     @api.model_create_multi
@@ -1432,36 +1460,61 @@ class EmowatenRequest(models.Model):
 
     # ------------------------------------------------------------------ crons
     @api.model
-    def _cron_send_receipts(self, batch_size=50):
-        """E-mail the queued receipts, in committed batches. A receipt that cannot be
-        rendered is reported in the request's chatter (the agent prints it instead)
-        and is not retried for ever."""
-        domain = Domain("receipt_pending", "=", True)
+    def _cron_send_receipts(self, limit=500):
+        """E-mail the queued receipts, one committed transaction per receipt, holding
+        one request at a time. A request an agent is changing right now is skipped
+        (SKIP LOCKED) and a receipt that meets a concurrency error stays queued: both
+        go out at the next run, started a minute later. A receipt that cannot be
+        rendered at all is reported on the request instead of retried for ever."""
+        cr = self.env.cr
+        Cron = self.env["ir.cron"]
         requests = self.sudo().with_context(active_test=False)
-        self.env["ir.cron"]._commit_progress(remaining=requests.search_count(domain))
-        while True:
-            batch = requests.search(domain, limit=batch_size, order="id")
-            batch = batch.try_lock_for_update() if batch else batch
-            if not batch:
+        cr.execute(
+            "SELECT id FROM emowaten_request WHERE receipt_pending "
+            "ORDER BY id LIMIT %s",
+            [limit + 1],
+        )
+        ids = [row[0] for row in cr.fetchall()]
+        again = len(ids) > limit
+        ids = ids[:limit]
+        Cron._commit_progress(remaining=len(ids))
+        for request_id in ids:
+            cr.execute(
+                "SELECT id FROM emowaten_request WHERE id = %s AND receipt_pending "
+                "FOR NO KEY UPDATE SKIP LOCKED",
+                [request_id],
+            )
+            if cr.fetchone():
+                again |= not requests.browse(request_id)._emowaten_receipt_attempt()
+            else:
+                again = True  # in an agent's hands right now (or already sent)
+            if not Cron._commit_progress(1):
+                again = True
                 break
-            for request in batch:
-                try:
-                    with self.env.cr.savepoint():
-                        request._emowaten_deliver_receipt()
-                except Exception as error:  # noqa: BLE001 - reported on the request
-                    _logger.warning(
-                        "receipt of %s could not be sent: %s", request.name, error
-                    )
-                    request._message_log(
-                        body=self.env._(
-                            "The receipt could not be e-mailed (%(error)s). Print it "
-                            "from the request and hand or post it to the citizen.",
-                            error=str(error)[:300],
-                        )
-                    )
-            super(EmowatenRequest, batch).write({"receipt_pending": False})
-            if not self.env["ir.cron"]._commit_progress(len(batch)):
-                break
+        if again:
+            self.env.ref("emowaten_petitions.ir_cron_request_receipts")._trigger(
+                fields.Datetime.now() + timedelta(minutes=1)
+            )
+        return True
+
+    def _emowaten_receipt_attempt(self):
+        """Send this locked request's receipt; False when it must be tried again."""
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                self._emowaten_deliver_receipt()
+        except CONCURRENCY_ERRORS:
+            return False
+        except Exception as error:  # noqa: BLE001 - reported on the request
+            _logger.warning("receipt of %s could not be sent: %s", self.name, error)
+            self._message_log(
+                body=self.env._(
+                    "The receipt could not be e-mailed (%(error)s). Print it "
+                    "from the request and hand or post it to the citizen.",
+                    error=str(error)[:300],
+                )
+            )
+        super().write({"receipt_pending": False})
         return True
 
     @api.model

@@ -1,3 +1,5 @@
+import threading
+
 import psycopg2.errors
 
 from odoo import SUPERUSER_ID, api, fields
@@ -23,7 +25,13 @@ class TestReferenceConcurrency(TransactionCase):
                 .browse(office.id)
                 ._emowaten_request_sequence(year)
             )
-            sequence_id, start = sequence.id, sequence.number_next
+            # the number the next registration takes (a draw that stores nothing)
+            ((_sequence, start, _name),) = (
+                env["emowaten.office"]
+                .browse(office.id)
+                ._emowaten_next_references(year, 1)
+            )
+            sequence_id, floor = sequence.id, sequence.number_next
         created = []
 
         def cleanup():
@@ -44,7 +52,7 @@ class TestReferenceConcurrency(TransactionCase):
                     )
                 cr.execute(
                     "UPDATE ir_sequence SET number_next = %s WHERE id = %s",
-                    [start, sequence_id],
+                    [floor, sequence_id],
                 )
 
         self.addCleanup(cleanup)
@@ -57,25 +65,39 @@ class TestReferenceConcurrency(TransactionCase):
         }
         cr1 = self.registry.cursor()
         cr2 = self.registry.cursor()
+        cr3 = self.registry.cursor()
         try:
             env1 = api.Environment(cr1, SUPERUSER_ID, {"mail_create_nolog": True})
             env2 = api.Environment(cr2, SUPERUSER_ID, {"mail_create_nolog": True})
-            first = env1["emowaten.request"].create(vals)
+            env3 = api.Environment(cr3, SUPERUSER_ID, {"mail_create_nolog": True})
+            # the second transaction's snapshot is taken before the first commits
+            cr2.execute("SELECT 1")
+            first = env1["emowaten.request"].create(dict(vals))
             env1.flush_all()
             created.append(first.id)
-            # the second transaction cannot take a number while the first holds one
-            # an expected, retried conflict: not logged as an error
+            # while the first holds its number, a third registration in the office
+            # waits for it: it does not fail, and takes no number yet
+            cr3.execute("SET LOCAL lock_timeout = '300ms'")
             with (
                 self.assertNoLogs("odoo.sql_db", "ERROR"),
                 self.assertRaises(psycopg2.errors.LockNotAvailable),
             ):
-                env2["emowaten.request"].create(vals)
-                env2.flush_all()
-            cr2.rollback()
-            env2.invalidate_all()
+                env3["emowaten.request"].create(dict(vals))
+            cr3.rollback()
+            waiting = threading.Thread(
+                target=lambda: results.append(
+                    env2["emowaten.request"].create(dict(vals))
+                )
+            )
+            results = []
+            waiting.start()
+            waiting.join(0.5)
+            self.assertTrue(waiting.is_alive(), "the second registration waits")
             cr1.commit()
-            # retried after the first committed (as the HTTP layer does): next number
-            second = env2["emowaten.request"].create(vals)
+            waiting.join(30)
+            self.assertFalse(waiting.is_alive())
+            # it went on in its old snapshot, without a serialization failure
+            (second,) = results
             env2.flush_all()
             created.append(second.id)
             cr2.commit()
@@ -83,6 +105,7 @@ class TestReferenceConcurrency(TransactionCase):
         finally:
             cr1.close()
             cr2.close()
+            cr3.close()
         numbers = [int(name.rsplit("-", 1)[1]) for name in names]
         self.assertEqual(
             numbers, [start, start + 1], "consecutive, no duplicate, no gap"
@@ -116,7 +139,8 @@ class TestReferenceConcurrency(TransactionCase):
         n1, n2 = (int(r.name.rsplit("-", 1)[1]) for r in (first, second))
         self.assertEqual((n1, n2), (1, 2), "the aborted registration left no gap")
         year = fields.Date.context_today(office).year
-        self.assertEqual(office._emowaten_request_sequence(year).number_next, 3)
+        ((_sequence, number, _name),) = office._emowaten_next_references(year, 1)
+        self.assertEqual(number, 3)
 
     def test_cached_sequence_and_stages_follow_changes(self):
         """Registrations cache the office's sequence id and the generic stages; a
