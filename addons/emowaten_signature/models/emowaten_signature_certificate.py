@@ -11,6 +11,9 @@ from ..tools import certinfo
 
 _logger = logging.getLogger(__name__)
 
+# the time of a certificate's last check is refreshed at most this often
+CHECK_STAMP = datetime.timedelta(hours=1)
+
 CERT_STATES = [
     ("valid", "Valid"),
     ("expiring", "Expiring Soon"),
@@ -289,14 +292,24 @@ class EmowatenSignatureCertificate(models.Model):
                 state = "valid"
             vals = {
                 "state": state,
-                "anchor_id": anchor and anchor.id,
+                "anchor_id": anchor.id if anchor else False,
                 "revocation_state": revocation,
                 "revocation_detail": (detail or "")[:250],
-                "last_check": now,
             }
-            if crl_der:
+            vals = {
+                key: value
+                for key, value in vals.items()
+                if (record[key].id if key == "anchor_id" else record[key] or "")
+                != (value or "")
+            }
+            if crl_der and record.crl_data != base64.b64encode(crl_der):
                 vals["crl_data"] = base64.b64encode(crl_der)
-            super(EmowatenSignatureCertificate, record.sudo()).write(vals)
+            # every signing checks the certificate: write only what changed (and the
+            # time of the check once an hour), or two signings with one certificate,
+            # or a signing during the daily check, conflict on this row
+            if vals or not record.last_check or now - record.last_check > CHECK_STAMP:
+                vals["last_check"] = now
+                super(EmowatenSignatureCertificate, record.sudo()).write(vals)
             if record.not_after - now < datetime.timedelta(days=warn_days):
                 record._emowaten_schedule_expiry_activity()
         return True
