@@ -15,3 +15,4 @@ from . import emowaten_hosting_usage
 from . import ir_sequence
 from . import emowaten_request_demo
 from . import mail_thread
+from . import res_partner

@@ -1475,7 +1475,8 @@ class EmowatenRequest(models.Model):
             [limit + 1],
         )
         ids = [row[0] for row in cr.fetchall()]
-        again = len(ids) > limit
+        now_again = len(ids) > limit
+        later_again = False
         ids = ids[:limit]
         Cron._commit_progress(remaining=len(ids))
         for request_id in ids:
@@ -1485,16 +1486,22 @@ class EmowatenRequest(models.Model):
                 [request_id],
             )
             if cr.fetchone():
-                again |= not requests.browse(request_id)._emowaten_receipt_attempt()
+                sent = requests.browse(request_id)._emowaten_receipt_attempt()
+                later_again |= not sent
             else:
-                again = True  # in an agent's hands right now (or already sent)
+                later_again = True  # in an agent's hands right now (or already sent)
             if not Cron._commit_progress(1):
-                again = True
+                # this run's time is up (a render can take seconds): end the run
+                # here, as done, and start a new one at once, rather than letting
+                # the scheduler call again up to ten times within one run
+                Cron._commit_progress(remaining=0)
+                now_again = True
                 break
-        if again:
-            self.env.ref("emowaten_petitions.ir_cron_request_receipts")._trigger(
-                fields.Datetime.now() + timedelta(minutes=1)
-            )
+        cron = self.env.ref("emowaten_petitions.ir_cron_request_receipts")
+        if now_again:
+            cron._trigger()
+        elif later_again:
+            cron._trigger(fields.Datetime.now() + timedelta(minutes=1))
         return True
 
     def _emowaten_receipt_attempt(self):

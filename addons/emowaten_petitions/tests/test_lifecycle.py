@@ -263,3 +263,24 @@ def _days(n):
     from datetime import timedelta
 
     return timedelta(days=n)
+
+
+@tagged("post_install", "-at_install")
+class TestCitizenRowStaysCold(EmowatenPetitionsCase):
+    def test_signup_prepare_writes_only_a_change(self):
+        """Each e-mail to a citizen asks for a signup token; the citizen's row is
+        written only when its signup type changes (no hot row under load)."""
+        citizen = self.citizen.sudo()
+        citizen.signup_prepare()
+        self.assertEqual(citizen.signup_type, "signup")
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE res_partner SET write_date = '2001-01-01' WHERE id = %s",
+            [citizen.id],
+        )
+        citizen.invalidate_recordset()
+        citizen.signup_prepare()
+        self.env.flush_all()
+        self.assertEqual(str(citizen.write_date)[:10], "2001-01-01")
+        citizen.signup_prepare(signup_type="reset")
+        self.assertEqual(citizen.signup_type, "reset")
