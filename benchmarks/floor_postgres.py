@@ -10,7 +10,7 @@ import common
 
 def copy_floor(env, n):
     """The same request rows inserted by PostgreSQL COPY: the rows the ORM just wrote,
-    exported, renamed (unique references) and loaded again; rolled back afterwards."""
+    exported, given unique references and loaded again; rolled back afterwards."""
     cr = env.cr
     cr.execute(
         "SELECT column_name FROM information_schema.columns "
@@ -18,10 +18,14 @@ def copy_floor(env, n):
         "ORDER BY ordinal_position"
     )
     cols = [r[0] for r in cr.fetchall()]
-    select = ", ".join(
-        "name || '-C'" if c == "name" else ("NULL" if c == "access_token" else c)
-        for c in cols
-    )
+    # unique columns get other values, so that the copies are valid rows and the
+    # unique indexes are maintained as for real registrations
+    renamed = {
+        "name": "name || '-C'",
+        "access_token": "NULL",
+        "reference_number": "reference_number + 1000000000",
+    }
+    select = ", ".join(renamed.get(c, c) for c in cols)
     buf = io.StringIO()
     cr.copy_expert(
         f"COPY (SELECT {select} FROM emowaten_request "
