@@ -127,16 +127,6 @@ class EmowatenOffice(models.Model):
             )
             row = cr.fetchone()
             if row:
-                # committed by others before the lock was granted: a cursor whose
-                # snapshot starts now sees them (this transaction's may be older)
-                with self.env.registry.cursor() as fresh:
-                    fresh.execute(
-                        "SELECT max(reference_number) FROM emowaten_request "
-                        "WHERE reference_sequence = %s",
-                        [sequence_id],
-                    )
-                    row = row[1:] + fresh.fetchone()
-            if row:
                 break
             # the cached sequence is gone (deleted, or created by a rolled-back
             # transaction): look it up again
@@ -149,7 +139,16 @@ class EmowatenOffice(models.Model):
                     year=year,
                 )
             )
-        floor, increment, padding, prefix, suffix, own, committed = row
+        _lock, floor, increment, padding, prefix, suffix, own = row
+        # committed by others before the lock was granted: a cursor whose snapshot
+        # starts now sees them (this transaction's may be older)
+        with self.env.registry.cursor() as fresh:
+            fresh.execute(
+                "SELECT max(reference_number) FROM emowaten_request "
+                "WHERE reference_sequence = %s",
+                [sequence_id],
+            )
+            (committed,) = fresh.fetchone()
         taken = [n for n in (own, committed) if n is not None]
         first = max([floor] + [n + increment for n in taken])
         # same output as get_next_char(), with the prefix interpolated once per batch

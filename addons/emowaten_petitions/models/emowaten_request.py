@@ -4,25 +4,18 @@ import secrets
 from collections import defaultdict
 from datetime import datetime, time, timedelta
 
-import psycopg2.errors
 import pytz
 from markupsafe import Markup
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import email_split, format_date, html2plaintext
 
 from ..tools import arabic_normalize, text_similarity
 
 _logger = logging.getLogger(__name__)
-
-# errors of a transaction that met another one: worth trying again later
-CONCURRENCY_ERRORS = (
-    psycopg2.errors.SerializationFailure,
-    psycopg2.errors.DeadlockDetected,
-    psycopg2.errors.LockNotAvailable,
-)
 
 REQUEST_STATES = [
     ("draft", "New"),
@@ -1510,7 +1503,8 @@ class EmowatenRequest(models.Model):
         try:
             with self.env.cr.savepoint():
                 self._emowaten_deliver_receipt()
-        except CONCURRENCY_ERRORS:
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+            # met another transaction: worth trying again at the next run
             return False
         except Exception as error:  # noqa: BLE001 - reported on the request
             _logger.warning("receipt of %s could not be sent: %s", self.name, error)
