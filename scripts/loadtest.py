@@ -619,6 +619,7 @@ class Stats:
         self.awaiting = set()
         self.signed = {}
         self.batches = []
+        self.batch_runs = []  # action_sign calls (runs) each batch needed
         self.sign_refusals = []
 
     def record(self, name, seconds):
@@ -665,20 +666,29 @@ def _timer(stats):
 
 def sign_in_dialog(client, action, pin, stats, name="sign"):
     """What the Sign dialog does once its button is pressed: the PIN saved into the
-    wizard the answer's (or the batch's) Sign button opened, then ``action_sign``.
-    Records what got signed in ``stats``; returns the ids of the signed answers."""
+    wizard the answer's (or the batch's) Sign button opened, then ``action_sign``;
+    again, PIN included, while the dialog says answers remain (a run of signatures
+    stops after ``emowaten_signature.run_seconds``). Records what got signed in
+    ``stats``; returns the ids of the signed answers."""
     timed = _timer(stats)
     model, wizard = action["res_model"], action["res_id"]
-    timed("sign_dialog", client.call, model, "write", [wizard], {"pin": pin})
-    timed(name, client.call, model, "action_sign", [wizard])
-    [row] = timed(
-        "sign_dialog",
-        client.call,
-        model,
-        "read",
-        [wizard],
-        ["answer_ids", "result_html"],
-    )
+    left = None
+    runs = 0
+    while True:
+        timed("sign_dialog", client.call, model, "write", [wizard], {"pin": pin})
+        timed(name, client.call, model, "action_sign", [wizard])
+        runs += 1
+        [row] = timed(
+            "sign_dialog",
+            client.call,
+            model,
+            "read",
+            [wizard],
+            ["answer_ids", "result_html", "done", "remaining_ids"],
+        )
+        if row["done"] or left == row["remaining_ids"]:
+            break  # finished, or a run that moved nothing (refused: reported below)
+        left = row["remaining_ids"]
     answers = client.call(
         "emowaten.answer",
         "read",
@@ -695,6 +705,7 @@ def sign_in_dialog(client, action, pin, stats, name="sign"):
             stats.signed[answer_id] = name
         if name == "sign_batch":
             stats.batches.append(len(signed))
+            stats.batch_runs.append(runs)
         if len(signed) < len(answers):
             text = re.sub(r"<[^>]+>", " ", row["result_html"] or "")
             stats.sign_refusals.append(
@@ -1184,7 +1195,9 @@ def signature_lines(stats, rest, counts):
         f"signatures: {len(stats.awaiting)} answers put in a signatory's queue; "
         f"signed during the run {by_kind['sign']} one by one and "
         f"{by_kind['sign_batch']} in {len(stats.batches)} batches "
-        f"(largest {max(stats.batches, default=0)}), {len(rest.signed)} after it; "
+        f"(largest {max(stats.batches, default=0)}, in "
+        f"{sum(stats.batch_runs)} runs, at most {max(stats.batch_runs, default=0)} "
+        f"for one batch), {len(rest.signed)} after it; "
         f"in the database {counts['signed']} signed answers, "
         f"{counts['audit entries']} audit entries 'signed', "
         f"{counts['to_sign']} still awaiting a signature "

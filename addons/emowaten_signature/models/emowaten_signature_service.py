@@ -1,11 +1,15 @@
 import base64
 import logging
+import random
 import secrets
+import time
 
 import pytz
 
-from odoo import api, fields, models
+from odoo import api, fields, models, modules
 from odoo.exceptions import UserError
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
+from odoo.tools import SQL
 
 from ..tools import pades
 from .emowaten_signature_certificate import SIGNING_STATES
@@ -27,6 +31,10 @@ STAMP_SUFFIX = {
     "delegation": ("بالتفويض", "par délégation"),
     "interim": ("بالنيابة", "par intérim"),
 }
+
+
+# how many times a step of a signing run is tried when it meets a concurrent change
+SIGN_TRIES = 5
 
 
 class SignatureRefusal(UserError):
@@ -218,21 +226,32 @@ class EmowatenSignatureService(models.AbstractModel):
 
     # ----------------------------------------------------------- validation
     @api.model
-    def _emowaten_validate(self, pdf_bytes, own_output=False):
-        """pyhanko validation against the trust anchors. ``own_output``: the document
-        was produced by this very call (revisions written by us), so the revision
-        analysis is skipped; documents from outside (verification page) always get it.
-        Revocation data comes from the document itself (B-LT) or is not required."""
+    def _emowaten_validate(self, pdf_bytes, own_output=False, roots=None):
+        """pyhanko validation against the trust anchors (``roots``: those already
+        read, so that no query is made). ``own_output``: the document was produced by
+        this very call (revisions written by us), so the revision analysis is skipped;
+        documents from outside (verification page) always get it. Revocation data
+        comes from the document itself (B-LT) or is not required."""
+        if roots is None:
+            roots = self._emowaten_trust_roots()
         with pades.quiet_validation():
-            return pades.validate_pdf(
-                pdf_bytes, self._emowaten_trust_roots(), skip_diff=own_output
-            )
+            return pades.validate_pdf(pdf_bytes, roots, skip_diff=own_output)
 
     def _emowaten_complete(
-        self, answer, certificate, signed_pdf, hash_before, token, opts, batch_ref
+        self,
+        answer,
+        certificate,
+        signed_pdf,
+        hash_before,
+        token,
+        opts,
+        batch_ref,
+        report=None,
     ):
-        """Validate what was produced, then store it on the answer and log it."""
-        report = self._emowaten_validate(signed_pdf, own_output=True)
+        """Validate what was produced (unless ``report`` is the validation already
+        made), then store it on the answer and log it."""
+        if report is None:
+            report = self._emowaten_validate(signed_pdf, own_output=True)
         if not report.valid:
             raise self._emowaten_refusal("invalid_result", doc=answer.display_name)
         level = "B-LT" if opts.lt_context else ("B-T" if opts.tsa_url else "B-B")
@@ -301,62 +320,213 @@ class EmowatenSignatureService(models.AbstractModel):
             raise self._emowaten_refusal("token_error", detail=exc.detail) from exc
         return signer, close
 
-    def _emowaten_sign_answers(self, answers, certificate, secret):
+    def _emowaten_step(self, commit, work):
+        """Run ``work()`` as one step of a signing run and return its result: with
+        ``commit``, a transaction of its own, committed when it succeeds and rolled
+        back when it raises; without (tests, which run in one transaction), a
+        savepoint."""
+        cr = self.env.cr
+        if not commit:
+            with cr.savepoint():
+                return work()
+        try:
+            result = work()
+            # a signed answer must not be undone by the next one, nor wait for the end
+            # of a batch that a killed worker would roll back whole
+            cr.commit()  # pylint: disable=invalid-commit
+        except BaseException:
+            cr.rollback()
+            raise
+        return result
+
+    def _emowaten_step_retried(self, commit, work, label):
+        """``_emowaten_step``, run again (after a growing random pause) when it met a
+        concurrent transaction; the last concurrency error is raised. The retries are
+        logged like Odoo's own RPC retries."""
+        for tryleft in range(SIGN_TRIES - 1, -1, -1):
+            try:
+                return self._emowaten_step(commit, work)
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as error:
+                if not tryleft:
+                    raise
+                wait = random.uniform(0.0, 0.25 * 2 ** (SIGN_TRIES - tryleft))
+                _logger.info(
+                    "%s while signing %s, %s tries left, try again in %.04f sec...",
+                    error.__class__.__name__,
+                    label,
+                    tryleft,
+                    wait,
+                )
+                time.sleep(wait)
+        raise RuntimeError("unreachable")
+
+    def _emowaten_lock_for_signing(self, answer):
+        """Lock the answer, its request and the request that request completes, as
+        the first statement of the step that stores the signature: every row that step
+        updates is then held from the start, and a concurrent change shows up here,
+        as a concurrency error that is retried, not halfway through the step (nor as a
+        failed statement in the log)."""
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                "SELECT id FROM emowaten_answer WHERE id = %s FOR NO KEY UPDATE",
+                answer.id,
+            ),
+            log_exceptions=False,
+        )
+        cr.execute(
+            SQL(
+                """SELECT r.id FROM emowaten_request r
+                    WHERE r.id IN (SELECT q.id FROM emowaten_request q
+                                     JOIN emowaten_answer a ON a.request_id = q.id
+                                    WHERE a.id = %(answer)s
+                                   UNION
+                                   SELECT q.parent_id FROM emowaten_request q
+                                     JOIN emowaten_answer a ON a.request_id = q.id
+                                    WHERE a.id = %(answer)s)
+                 ORDER BY r.id
+                   FOR NO KEY UPDATE""",
+                answer=answer.id,
+            ),
+            log_exceptions=False,
+        )
+
+    def _emowaten_sign_answers(
+        self, answers, certificate, secret, batch_ref=None, commit=False, budget=None
+    ):
         """Sign ``answers`` with a server-side key (PKCS#11 or PKCS#12), asking the
-        token for the PIN once for the whole batch. Never raises for a refusal:
-        refusals are logged and returned. Returns ``{"signed": answers, "refused":
-        [(answer, code, message)], "logs": logs}``."""
+        token for the PIN once for the whole run. Never raises for a refusal:
+        refusals are logged and returned.
+
+        Each answer is signed in steps: what to sign is read in a step of its own; the
+        signature is made and validated outside any transaction (the token and pyhanko
+        take seconds, during which nothing is locked and no snapshot ages); the signed
+        PDF, the answer's new state, the e-mail to the citizen and the audit entry are
+        stored in a short last step that locks the answer and its request first and is
+        retried when it meets a concurrent change. With ``commit`` (the sign wizard)
+        every step is committed at once, so a signed answer is never undone by a
+        later one, and a run stops starting answers once ``budget`` seconds have
+        passed (no call outlasts the server's time limits, however large the batch).
+
+        Returns ``{"signed": answers, "refused": [(answer, code, message)], "logs":
+        logs, "remaining": answers}``: ``remaining`` are the answers this run did not
+        finish (the budget was spent, the token or certificate refused the whole run,
+        or the answer stayed busy); they still await a signature."""
+        # a test runs in one transaction: steps are savepoints there
+        commit = commit and not modules.module.current_test
         user = self.env.user
-        batch_ref = self._emowaten_new_token() if len(answers) > 1 else False
+        if batch_ref is None:
+            batch_ref = self._emowaten_new_token() if len(answers) > 1 else False
         result = {
             "signed": answers.browse(),
             "refused": [],
             "logs": self.env["emowaten.signature.log"],
+            "remaining": answers.browse(),
         }
+        started = time.monotonic()
+
+        def check_certificate():
+            # what the check learnt (a revocation, say) is kept, even when it refuses
+            try:
+                self._emowaten_check_certificate(certificate, user)
+            except SignatureRefusal as refusal:
+                return refusal
+            return None
+
         try:
-            self._emowaten_check_certificate(certificate, user)
-            signer, close = self._emowaten_open_signer(certificate, secret)
+            refusal = self._emowaten_step_retried(
+                commit, check_certificate, certificate.id
+            )
+            if refusal:
+                raise refusal
+            # reads the certificate only: a step that cannot meet a concurrent change
+            signer, close = self._emowaten_step(
+                commit, lambda: self._emowaten_open_signer(certificate, secret)
+            )
         except SignatureRefusal as refusal:
-            self._emowaten_log_refusal(answers, certificate, refusal, batch_ref)
+            self._emowaten_step(
+                commit,
+                lambda: self._emowaten_log_refusal(
+                    answers, certificate, refusal, batch_ref
+                ),
+            )
             result["refused"] = [(a, refusal.code, refusal.args[0]) for a in answers]
+            result["remaining"] = answers
             return result
-        today = fields.Date.context_today(self)
         try:
-            for answer in answers:
+            for index, answer in enumerate(answers):
+                if index and budget is not None and time.monotonic() - started > budget:
+                    result["remaining"] = answers[index:]
+                    break
                 try:
-                    with self.env.cr.savepoint():
-                        self._emowaten_check_answer(answer, user, today)
-                        authority = self.env[
-                            "emowaten.signature.authority"
-                        ]._emowaten_find(user, answer.body_id, today)
-                        letter = answer._emowaten_letter_bytes()
-                        token = self._emowaten_new_token()
-                        opts = self._emowaten_sign_options(
-                            answer, certificate, authority, token
-                        )
-                        try:
-                            signed = pades.sign_pdf(letter, signer, opts)
-                        except pades.PadesError as exc:
-                            raise self._emowaten_refusal(
-                                "token_error", detail=exc.detail or exc.code
-                            ) from exc
-                        log = self._emowaten_complete(
-                            answer,
-                            certificate,
-                            signed,
-                            pades.sha256_hex(letter),
-                            token,
-                            opts,
-                            batch_ref,
-                        )
+                    log = self._emowaten_sign_one(
+                        answer, certificate, signer, batch_ref, commit
+                    )
+                except SignatureRefusal as refusal:
+                    self._emowaten_step(
+                        commit,
+                        lambda answer=answer, refusal=refusal: (
+                            self._emowaten_log_refusal(
+                                answer, certificate, refusal, batch_ref
+                            )
+                        ),
+                    )
+                    result["refused"].append((answer, refusal.code, refusal.args[0]))
+                except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+                    # busy after every retry: left as it was, for the next run
+                    result["remaining"] |= answer
+                else:
                     result["signed"] |= answer
                     result["logs"] |= log
-                except SignatureRefusal as refusal:
-                    self._emowaten_log_refusal(answer, certificate, refusal, batch_ref)
-                    result["refused"].append((answer, refusal.code, refusal.args[0]))
         finally:
             close()
         return result
+
+    def _emowaten_sign_one(self, answer, certificate, signer, batch_ref, commit):
+        """Sign one answer in the steps described in ``_emowaten_sign_answers``;
+        returns its audit entry, raises ``SignatureRefusal``."""
+        user = self.env.user
+        today = fields.Date.context_today(self)
+
+        def read():
+            authority = self._emowaten_check_answer(answer, user, today)
+            letter = answer._emowaten_letter_bytes()
+            token = self._emowaten_new_token()
+            opts = self._emowaten_sign_options(answer, certificate, authority, token)
+            return letter, token, opts, self._emowaten_trust_roots()
+
+        letter, token, opts, roots = self._emowaten_step_retried(
+            commit, read, answer.id
+        )
+        hash_before = pades.sha256_hex(letter)
+        try:
+            signed = pades.sign_pdf(letter, signer, opts)
+        except pades.PadesError as exc:
+            raise self._emowaten_refusal(
+                "token_error", detail=exc.detail or exc.code
+            ) from exc
+        report = self._emowaten_validate(signed, own_output=True, roots=roots)
+
+        def store():
+            self._emowaten_lock_for_signing(answer)
+            # what was read may have changed while the signature was made
+            self._emowaten_check_answer(answer, user, today)
+            if pades.sha256_hex(answer._emowaten_letter_bytes()) != hash_before:
+                raise self._emowaten_refusal(
+                    "document_changed", doc=answer.display_name
+                )
+            return self._emowaten_complete(
+                answer,
+                certificate,
+                signed,
+                hash_before,
+                token,
+                opts,
+                batch_ref,
+                report=report,
+            )
+
+        return self._emowaten_step_retried(commit, store, answer.id)
 
     # ------------------------------------------------------------- flow b
     def _emowaten_prepare_job(self, answers, certificate):

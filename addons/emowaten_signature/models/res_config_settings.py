@@ -29,3 +29,11 @@ class ResConfigSettings(models.TransientModel):
         string="Default PKCS#11 Library",
         config_parameter="emowaten_signature.pkcs11_module",
     )
+    emowaten_signature_run_seconds = fields.Integer(
+        string="Length of a Signing Run (seconds)",
+        config_parameter="emowaten_signature.run_seconds",
+        default=30,
+        help="A batch is signed in runs: a run starts no new answer after this many "
+        "seconds, and the signatory enters the PIN again for the rest. Keep it well "
+        "below the server's time limit per request.",
+    )

@@ -5,3 +5,4 @@ from . import test_refusals
 from . import test_audit
 from . import test_verification
 from . import test_stamp
+from . import test_concurrency

@@ -5,6 +5,7 @@ import subprocess
 import sys
 import tempfile
 
+from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
@@ -161,6 +162,79 @@ class TestSigningFlows(EmowatenSignatureCase):
         self.assertEqual(len(set(logs.mapped("batch_ref"))), 1)
         for answer in answers:
             self.assertValidPades(self._signed_pdf(answer), level="B-LT")
+
+    def _batch_wizard(self, answers):
+        wizard = (
+            self.env["emowaten.signature.sign.wizard"]
+            .with_user(self.user_sign)
+            .create(
+                {
+                    "answer_ids": [(6, 0, answers.ids)],
+                    "certificate_id": self.cert_rsa.id,
+                }
+            )
+        )
+        return wizard
+
+    def test_batch_in_runs(self):
+        """A run starts no answer once its time is spent (here: none at all, so one
+        answer per run); the rest stays in the wizard, which asks for the PIN again.
+        Every run's answers are whole: signed, stored, sent and logged."""
+        self.env["ir.config_parameter"].set_param("emowaten_signature.run_seconds", "0")
+        answers = self._answer() | self._answer() | self._answer()
+        wizard = self._batch_wizard(answers)
+        for run in (1, 2, 3):
+            wizard.pin = PIN
+            wizard.action_sign()
+            self.assertFalse(wizard.pin, "the PIN is blanked once used")
+            self.assertEqual(wizard.signed_count, run)
+            self.assertEqual(len(wizard.remaining_ids), 3 - run)
+            self.assertEqual(wizard.done, run == 3)
+            signed = answers.filtered(lambda a: a.state == "sent")
+            self.assertEqual(len(signed), run)
+            self.assertEqual(len(signed.emowaten_signature_log_ids), run)
+            self.assertFalse(signed & wizard.remaining_ids)
+            if run < 3:
+                self.assertIn("still await your signature", wizard.result_html)
+        self.assertIn("3 answer(s) signed and sent", wizard.result_html)
+        self.assertNotIn("still await", wizard.result_html)
+        logs = answers.emowaten_signature_log_ids
+        self.assertEqual(len(set(logs.mapped("batch_ref"))), 1, "one batch, 3 runs")
+        self.assertTrue(logs[0].batch_ref)
+        for answer in answers:
+            self.assertValidPades(self._signed_pdf(answer), level="B-LT")
+        with self.assertRaises(UserError):
+            wizard.action_sign()
+
+    def test_batch_wrong_pin_keeps_the_batch(self):
+        """A wrong PIN refuses the run, not the answers: they stay in the wizard and
+        the right PIN signs them."""
+        answers = self._answer() | self._answer()
+        wizard = self._batch_wizard(answers)
+        wizard.pin = "0000"
+        wizard.action_sign()
+        self.assertFalse(wizard.done)
+        self.assertEqual(wizard.remaining_ids, answers)
+        self.assertIn("Wrong PIN", wizard.result_html)
+        self.assertEqual(set(answers.mapped("state")), {"to_sign"})
+        wizard.pin = PIN
+        wizard.action_sign()
+        self.assertTrue(wizard.done)
+        self.assertEqual(set(answers.mapped("state")), {"sent"})
+        self.assertIn("2 answer(s) signed and sent", wizard.result_html)
+        self.assertNotIn("Wrong PIN", wizard.result_html)
+
+    def test_bad_run_length_setting(self):
+        """A run length typed by hand as garbage falls back to the default."""
+        self.env["ir.config_parameter"].set_param(
+            "emowaten_signature.run_seconds", "half a minute"
+        )
+        answers = self._answer() | self._answer()
+        wizard = self._batch_wizard(answers)
+        wizard.pin = PIN
+        wizard.action_sign()
+        self.assertTrue(wizard.done)
+        self.assertEqual(set(answers.mapped("state")), {"sent"})
 
     def test_sign_button_and_wizard_form(self):
         """The answer's Sign button opens the wizard; the form (PIN field) drives it."""

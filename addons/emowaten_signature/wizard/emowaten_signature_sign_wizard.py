@@ -23,6 +23,20 @@ class EmowatenSignatureSignWizard(models.TransientModel):
     agent_command = fields.Text(related="job_id.agent_command")
     result_html = fields.Html(readonly=True, sanitize=True)
     done = fields.Boolean(readonly=True)
+    # a batch is signed in runs of bounded length (emowaten_signature.run_seconds):
+    # what the runs so far left to sign, and what they did
+    runs = fields.Integer(readonly=True)
+    remaining_ids = fields.Many2many(
+        "emowaten.answer",
+        "emowaten_signature_sign_wizard_remaining_rel",
+        "wizard_id",
+        "answer_id",
+        string="Still to Sign",
+        readonly=True,
+    )
+    signed_count = fields.Integer(string="Signed", readonly=True)
+    refused_html = fields.Html(string="Refusals", readonly=True, sanitize=True)
+    batch_ref = fields.Char(string="Batch", readonly=True)
 
     @api.model
     def _emowaten_open(self, answers):
@@ -60,46 +74,92 @@ class EmowatenSignatureSignWizard(models.TransientModel):
             "name": self.env._("Sign Answers"),
         }
 
-    def _emowaten_summary(self, signed, refused):
+    def _emowaten_refusal_lines(self, refused):
+        return Markup("").join(
+            Markup('<p class="text-danger">%s: %s</p>')
+            % (answer.display_name or "", message)
+            for answer, _code, message in refused
+        )
+
+    def _emowaten_summary(self, signed_count, refused_html, remaining):
         parts = []
-        if signed:
+        if signed_count:
             parts.append(
                 Markup('<p class="text-success">%s</p>')
-                % self.env._("%s answer(s) signed and sent.", len(signed))
+                % self.env._("%s answer(s) signed and sent.", signed_count)
             )
-        for answer, _code, message in refused:
+        if refused_html:
+            parts.append(refused_html)
+        if remaining:
             parts.append(
-                Markup('<p class="text-danger">%s: %s</p>')
-                % (answer.display_name or "", message)
+                Markup('<p class="text-warning">%s</p>')
+                % self.env._(
+                    "%s answer(s) still await your signature: a run of signatures "
+                    "stops after a while so that it never outlasts the server's time "
+                    "limit. Enter your PIN again and press Sign to go on.",
+                    len(remaining),
+                )
             )
         return Markup("").join(parts) or escape("")
 
     def action_sign(self):
         self.ensure_one()
+        if self.done:
+            raise UserError(self.env._("These answers have been dealt with already."))
         if not self.certificate_id:
             raise UserError(self.env._("Choose the certificate to sign with."))
         service = self.env["emowaten.signature.service"]
+        todo = self.remaining_ids if self.runs else self.answer_ids
         if self.certificate_id.flow == "workstation":
-            job, refused = service._emowaten_prepare_job(
-                self.answer_ids, self.certificate_id
-            )
+            job, refused = service._emowaten_prepare_job(todo, self.certificate_id)
             self.write(
                 {
                     "job_id": job and job.id,
-                    "result_html": self._emowaten_summary([], refused),
+                    "result_html": self._emowaten_summary(
+                        0, self._emowaten_refusal_lines(refused), None
+                    ),
                 }
             )
             return self._emowaten_reopen()
         secret = self.pin or self.env.context.get("emowaten_secret") or ""
-        self.pin = False
-        result = service._emowaten_sign_answers(
-            self.answer_ids, self.certificate_id, secret
+        batch_ref = self.batch_ref or (
+            service._emowaten_new_token() if len(self.answer_ids) > 1 else False
         )
+        # the PIN leaves the row before anything else is done (and committed with
+        # the run's first step)
+        self.write({"pin": False, "runs": self.runs + 1, "batch_ref": batch_ref})
+        try:
+            budget = max(float(service._emowaten_param("run_seconds", "30")), 0.0)
+        except (TypeError, ValueError):
+            budget = 30.0  # a setting mistyped by hand: the default
+        result = service._emowaten_sign_answers(
+            todo,
+            self.certificate_id,
+            secret,
+            batch_ref=batch_ref,
+            commit=True,
+            budget=budget,
+        )
+        remaining = result["remaining"]
+        whole_run_refused = result["refused"] and remaining == todo
+        refused_html = self.refused_html or Markup("")
+        if whole_run_refused:
+            # the token or the certificate refused: nothing was tried, all remain
+            current = (
+                Markup('<p class="text-danger">%s</p>') % (result["refused"][0][2])
+            )
+        else:
+            refused_html += self._emowaten_refusal_lines(result["refused"])
+            current = Markup("")
+        signed_count = self.signed_count + len(result["signed"])
         self.write(
             {
-                "done": True,
+                "done": not remaining,
+                "remaining_ids": [(6, 0, remaining.ids)],
+                "signed_count": signed_count,
+                "refused_html": refused_html,
                 "result_html": self._emowaten_summary(
-                    result["signed"], result["refused"]
+                    signed_count, refused_html + current, remaining
                 ),
             }
         )
