@@ -913,6 +913,18 @@ class EmowatenRequest(models.Model):
         super(EmowatenRequest, queued).write({"receipt_pending": True})
         self.env.ref("emowaten_petitions.ir_cron_request_receipts").sudo()._trigger()
 
+    def _notify_thread_by_email(self, message, recipients_data, **kwargs):
+        """E-mails about a request (receipts, answers, notices) go through Odoo's mail
+        queue, whose cron is woken at once, instead of being sent from the
+        transaction's post-commit as well: the queue's run and a post-commit sending
+        of the same mail meet on its row, and the queue's run fails (seen under
+        load). It also keeps the SMTP conversation out of the agent's click."""
+        kwargs["force_send"] = False
+        result = super()._notify_thread_by_email(message, recipients_data, **kwargs)
+        if any(data.get("notif") == "email" for data in recipients_data):
+            self.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
+        return result
+
     def _emowaten_deliver_receipt(self):
         """Render and e-mail the receipt of one request, posted in its chatter on
         behalf of the user who registered it (the office's company for a citizen's

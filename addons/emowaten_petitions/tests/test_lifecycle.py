@@ -208,10 +208,24 @@ class TestLifecycle(EmowatenPetitionsCase):
             }
         )
         self.assertFalse(answer._emowaten_needs_signature())
+        queue = self.env.ref("mail.ir_cron_mail_scheduler_action")
+        triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", queue.id)])
         answer.action_submit()
         self.assertEqual(answer.state, "sent")
         self.assertTrue(answer.letter_attachment_id)
         self.assertEqual(request.state, "answered")
+        # the e-mail to the citizen waits in Odoo's mail queue, whose cron is woken:
+        # nothing else sends it (the two would meet on the same mail)
+        mail = (
+            self.env["mail.mail"]
+            .search([("model", "=", "emowaten.request"), ("res_id", "=", request.id)])
+            .filtered(lambda m: self.citizen in m.recipient_ids)
+        )
+        self.assertEqual(mail.mapped("state"), ["outgoing"])
+        self.assertIn(answer.letter_attachment_id, mail.attachment_ids)
+        self.assertTrue(
+            self.env["ir.cron.trigger"].search([("cron_id", "=", queue.id)]) - triggers
+        )
 
     def test_unfavourable_answer_requires_reasons(self):
         request = self._request()

@@ -6,6 +6,7 @@ import requests
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
 from ..tools import certinfo
 
@@ -336,7 +337,36 @@ class EmowatenSignatureCertificate(models.Model):
 
     @api.model
     def _cron_check_certificates(self):
-        self.search([("pem", "!=", False)])._emowaten_check()
+        """Check every certificate, one committed transaction each. A certificate
+        being used to sign right now (its row locked, or changed under this run) is
+        left for a run started a few minutes later: a signing checks it anyway."""
+        cr = self.env.cr
+        Cron = self.env["ir.cron"]
+        ids = self.search([("pem", "!=", False)], order="id").ids
+        Cron._commit_progress(remaining=len(ids))
+        later = False
+        for certificate_id in ids:
+            cr.execute(
+                "SELECT id FROM emowaten_signature_certificate WHERE id = %s "
+                "FOR NO KEY UPDATE SKIP LOCKED",
+                [certificate_id],
+            )
+            if cr.fetchone():
+                try:
+                    with cr.savepoint():
+                        self.browse(certificate_id)._emowaten_check()
+                except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+                    later = True
+            else:
+                later = True
+            if not Cron._commit_progress(1):
+                later = True
+                break
+        if later:
+            self.env.ref("emowaten_signature.ir_cron_check_certificates")._trigger(
+                fields.Datetime.now() + datetime.timedelta(minutes=5)
+            )
+        return True
 
     @api.model
     def _emowaten_demo_certificates(self, user_ids):

@@ -426,7 +426,17 @@ class EmowatenSignatureService(models.AbstractModel):
         started = time.monotonic()
 
         def check_certificate():
-            # what the check learnt (a revocation, say) is kept, even when it refuses
+            # what the check learnt (a revocation, say) is kept, even when it refuses;
+            # the row is locked first, as the daily check does: the two never write
+            # the certificate (and its CRL) at the same time
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id FROM emowaten_signature_certificate WHERE id = %s "
+                    "FOR NO KEY UPDATE",
+                    certificate.id,
+                ),
+                log_exceptions=False,
+            )
             try:
                 self._emowaten_check_certificate(certificate, user)
             except SignatureRefusal as refusal:

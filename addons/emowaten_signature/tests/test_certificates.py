@@ -145,5 +145,14 @@ class TestCertificates(EmowatenSignatureCase):
         self.assertEqual(cert.state, "not_checked")
 
     def test_cron_checks(self):
-        self.env["emowaten.signature.certificate"]._cron_check_certificates()
+        """The daily check, run as the scheduler runs it (a commit per certificate,
+        savepoints here), sees a revocation and keeps the others valid."""
+        cert, issued = self._pki_certificate(self.user_sign)
+        self.assertEqual(cert.state, "valid")
+        self.pki.revoke(issued.cert)
+        cron = self.env.ref("emowaten_signature.ir_cron_check_certificates").sudo()
+        with self.enter_registry_test_mode():
+            cron.method_direct_trigger()
+        self.env.invalidate_all()
         self.assertEqual(self.cert_rsa.state, "valid")
+        self.assertEqual(cert.state, "revoked")
