@@ -118,6 +118,7 @@ def drop_database(db):
 def create_database(db, logfile):
     drop_database(db)
     log(f"installing {', '.join(our_addons())} into {db} (a few minutes)")
+    os.makedirs(os.path.dirname(logfile) or ".", exist_ok=True)
     with open(logfile, "w") as out:
         result = subprocess.run(
             [
