@@ -749,6 +749,7 @@ def main(argv=None):
     parser.add_argument("--report", help="write the report as JSON to this file")
     parser.add_argument("--logdir", default="/tmp")
     args = parser.parse_args(argv)
+    loadtest.use_project_python(not args.no_sign)
     # a SIGTERM must still stop the server (the finally clauses below)
     signal.signal(signal.SIGTERM, lambda *_args: sys.exit(143))
     port = args.port or loadtest.free_port(8170, 8180)

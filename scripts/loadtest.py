@@ -30,7 +30,8 @@ Prints throughput and p50/p99 latency per operation and exits non-zero when a ch
 fails. ``--quick`` is a 30-second run for CI. Only 127.0.0.1 is contacted. The harness
 needs only the standard library, except signing: the token, the test CA and the CRL
 distribution point come from emowaten_signature's tools (python-pkcs11, cryptography,
-pyhanko: the project's venv); ``--no-sign`` runs without them.
+pyhanko: the project's venv, which the script switches to by itself when it is run
+with another Python); ``--no-sign`` runs without them.
 """
 
 import argparse
@@ -1208,8 +1209,32 @@ def signature_lines(stats, rest, counts):
     return lines + [f"  {line}" for line in stats.sign_refusals[:10]]
 
 
+def use_project_python(needed):
+    """Signing needs the project's venv (python-pkcs11, pyhanko): when this Python
+    lacks it and the venv exists, run this same command again with the venv's Python
+    instead of failing on an import deep in the run."""
+    if not needed:
+        return
+    try:
+        import pkcs11  # noqa: F401, PLC0415 - only a probe
+    except ImportError:
+        home = os.environ.get("EMOWATEN_HOME", "/var/lib/emowaten")
+        venv_python = os.path.join(
+            os.environ.get("EMOWATEN_VENV", os.path.join(home, "venv")), "bin", "python"
+        )
+        if os.path.exists(venv_python) and os.path.realpath(
+            sys.executable
+        ) != os.path.realpath(venv_python):
+            os.execv(venv_python, [venv_python, *sys.argv])
+        sys.exit(
+            "signing needs the project's Python packages (python-pkcs11, pyhanko): "
+            "run `make run` or `make test` once to build the venv, or pass --no-sign"
+        )
+
+
 def main(argv=None):
     args = parse_args(argv)
+    use_project_python(not (args.no_sign or args.no_pdf))
     # a SIGTERM must still stop the server (the finally clauses below)
     signal.signal(signal.SIGTERM, lambda *_args: sys.exit(143))
     port = args.port or free_port(8170, 8180)
