@@ -8,7 +8,10 @@ import pytz
 
 from odoo import api, fields, models, modules
 from odoo.exceptions import UserError
-from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
+from odoo.service.model import (
+    MAX_TRIES_ON_CONCURRENCY_FAILURE,
+    PG_CONCURRENCY_EXCEPTIONS_TO_RETRY,
+)
 from odoo.tools import SQL
 
 from ..tools import pades
@@ -31,10 +34,6 @@ STAMP_SUFFIX = {
     "delegation": ("بالتفويض", "par délégation"),
     "interim": ("بالنيابة", "par intérim"),
 }
-
-
-# how many times a step of a signing run is tried when it meets a concurrent change
-SIGN_TRIES = 5
 
 
 class SignatureRefusal(UserError):
@@ -342,14 +341,17 @@ class EmowatenSignatureService(models.AbstractModel):
     def _emowaten_step_retried(self, commit, work, label):
         """``_emowaten_step``, run again (after a growing random pause) when it met a
         concurrent transaction; the last concurrency error is raised. The retries are
-        logged like Odoo's own RPC retries."""
-        for tryleft in range(SIGN_TRIES - 1, -1, -1):
+        logged like Odoo's own RPC retries, and as many (Odoo's ``retrying`` itself does
+        not fit: it keeps what a failed step wrote unless the failure is a concurrency
+        error, and pauses up to 16 s)."""
+        tries = MAX_TRIES_ON_CONCURRENCY_FAILURE
+        for tryleft in range(tries - 1, -1, -1):
             try:
                 return self._emowaten_step(commit, work)
             except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as error:
                 if not tryleft:
                     raise
-                wait = random.uniform(0.0, 0.25 * 2 ** (SIGN_TRIES - tryleft))
+                wait = random.uniform(0.0, 0.25 * 2 ** (tries - tryleft))
                 _logger.info(
                     "%s while signing %s, %s tries left, try again in %.04f sec...",
                     error.__class__.__name__,
@@ -519,9 +521,11 @@ class EmowatenSignatureService(models.AbstractModel):
 
         def store():
             self._emowaten_lock_for_signing(answer)
-            # what was read may have changed while the signature was made
+            # what was read may have changed while the signature was made; the check
+            # compares the stored letter with its recorded hash, which must still be
+            # the hash of what was signed
             self._emowaten_check_answer(answer, user, today)
-            if pades.sha256_hex(answer._emowaten_letter_bytes()) != hash_before:
+            if answer.emowaten_letter_sha256 != hash_before:
                 raise self._emowaten_refusal(
                     "document_changed", doc=answer.display_name
                 )
