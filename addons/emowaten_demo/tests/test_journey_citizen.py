@@ -1,0 +1,1 @@
+# Filled by the citizen journey (helper F).
