@@ -31,6 +31,7 @@ class EmowatenPrivacyLogged(models.AbstractModel):
     # override writes (the access log), so the call gets a read/write cursor at once.
     web_read._readonly = False
 
+    @api.model
     @api.readonly
     def web_search_read(
         self, domain, specification, offset=0, limit=None, order=None, count_limit=None

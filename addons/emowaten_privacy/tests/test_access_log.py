@@ -1,6 +1,7 @@
 import psycopg2
 
 from odoo.exceptions import AccessError, UserError
+from odoo.service.model import call_kw
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -35,6 +36,44 @@ class TestAccessLog(EmowatenPrivacyCase):
         self.env["emowaten.request"].with_user(self.agent).web_search_read(
             [("id", "=", self.req_a.id)], {"subject": {}, "partner_id": {}}
         )
+        self.assertFalse(self._logs(user_id=self.agent.id))
+
+    def test_list_and_kanban_calls_from_the_web_client(self):
+        """The web client calls the model-level methods without ids: call_kw must not
+        take the domain for a list of ids (IndexError before the fix)."""
+        answer = self.env["emowaten.answer"].create(
+            {"request_id": self.req_a.id, "kind": "information"}
+        )
+        for model, record in (
+            ("emowaten.request", self.req_a),
+            ("emowaten.answer", answer),
+            ("res.partner", self.citizen),
+        ):
+            with self.subTest(model=model):
+                Model = self.env[model].with_user(self.agent)
+                result = call_kw(
+                    Model,
+                    "web_search_read",
+                    [],
+                    {
+                        "domain": [("id", "=", record.id)],
+                        "specification": {"display_name": {}},
+                        "limit": 80,
+                        "context": {"lang": "en_US"},
+                    },
+                )
+                self.assertEqual([r["id"] for r in result["records"]], record.ids)
+                groups = call_kw(
+                    Model,
+                    "web_read_group",
+                    [],
+                    {
+                        "domain": [("id", "=", record.id)],
+                        "groupby": ["create_uid"],
+                        "aggregates": ["__count"],
+                    },
+                )
+                self.assertEqual(groups["length"], 1)
         self.assertFalse(self._logs(user_id=self.agent.id))
 
     def test_opening_a_citizen_is_logged(self):

@@ -33,8 +33,15 @@ class EmowatenRequest(models.Model):
 
     @api.depends("scan_document_ids")
     def _compute_scan_document_count(self):
+        # sudo: the count is shown on files that correspondents and signatories open
+        # too, who may not read the scanned documents themselves
+        counts = dict(
+            self.env["emowaten.scan.document"]
+            .sudo()
+            ._read_group([("request_id", "in", self.ids)], ["request_id"], ["__count"])
+        )
         for request in self:
-            request.scan_document_count = len(request.scan_document_ids)
+            request.scan_document_count = counts.get(request._origin, 0)
 
     @api.depends(
         "scan_document_ids.text_normalized", "scan_document_ids.low_confidence"
