@@ -100,8 +100,9 @@ class EmowatenOffice(models.Model):
         highest number already taken is read twice — in this transaction (its own
         uncommitted draws) and through a fresh cursor whose snapshot starts after the
         lock was granted (everything committed before). No row is updated, so the
-        repeatable-read snapshot of a transaction that waited never conflicts. The
-        sequence itself only holds the prefix, the padding and the first number of the
+        repeatable-read snapshot of a transaction that waited never conflicts. While
+        modules are loading (``registry.ready`` is false: install, upgrade) only the
+        first read is made, see below. The sequence itself only holds the prefix, the padding and the first number of the
         year (``number_next``, a floor an administrator may raise)."""
         self.ensure_one()
         cr = self.env.cr
@@ -140,15 +141,24 @@ class EmowatenOffice(models.Model):
                 )
             )
         _lock, floor, increment, padding, prefix, suffix, own = row
-        # committed by others before the lock was granted: a cursor whose snapshot
-        # starts now sees them (this transaction's may be older)
-        with self.env.registry.cursor() as fresh:
-            fresh.execute(
-                "SELECT max(reference_number) FROM emowaten_request "
-                "WHERE reference_sequence = %s",
-                [sequence_id],
-            )
-            (committed,) = fresh.fetchone()
+        committed = None
+        if self.env.registry.ready:
+            # committed by others before the lock was granted: a cursor whose snapshot
+            # starts now sees them (this transaction's may be older)
+            with self.env.registry.cursor() as fresh:
+                fresh.execute(
+                    "SELECT max(reference_number) FROM emowaten_request "
+                    "WHERE reference_sequence = %s",
+                    [sequence_id],
+                )
+                (committed,) = fresh.fetchone()
+        # else: modules are being installed or upgraded (demo or data files register
+        # requests). A second cursor would not see a table or columns this
+        # transaction created, and would wait forever for the lock an ALTER TABLE of
+        # this transaction holds. This transaction's own read is then the only one:
+        # nobody else can register in a table that is not committed yet, and a
+        # registration another server committed meanwhile makes the unique
+        # (reference_sequence, reference_number) constraint refuse the duplicate.
         taken = [n for n in (own, committed) if n is not None]
         first = max([floor] + [n + increment for n in taken])
         # same output as get_next_char(), with the prefix interpolated once per batch

@@ -1,4 +1,5 @@
 import threading
+from unittest.mock import patch
 
 import psycopg2.errors
 
@@ -174,3 +175,54 @@ class TestReferenceConcurrency(TransactionCase):
         self.assertEqual(Request.create(dict(vals)).stage_id, stage)
         stage.active = False
         self.assertNotEqual(Request.create(dict(vals)).stage_id, stage)
+
+
+@tagged("post_install", "-at_install")
+class TestReferencesWhileModulesLoad(TransactionCase):
+    """Requests registered while modules are being installed or upgraded (demo data,
+    data files): the registry is not ready and this transaction holds tables or
+    columns nobody else can see yet, or the lock of an ALTER TABLE."""
+
+    def _watchdog(self, stop, cancelled):
+        """Cancel any other backend waiting for a lock of the test's transaction: the
+        draw must never wait for itself (before the fix it waited forever)."""
+        self.env.cr.execute("SELECT pg_backend_pid()")
+        (pid,) = self.env.cr.fetchone()
+        with self.registry.cursor() as cr:
+            while not stop.wait(0.2):
+                cr.execute(
+                    "SELECT pid, pg_cancel_backend(pid) FROM pg_stat_activity "
+                    "WHERE %s = ANY(pg_blocking_pids(pid))",
+                    [pid],
+                )
+                cancelled.extend(row[0] for row in cr.fetchall())
+                cr.rollback()
+
+    def test_register_during_upgrade(self):
+        office = self.env.ref("emowaten_base.emowaten_office_central")
+        rtype = self.env.ref("emowaten_petitions.request_type_guidance")
+        vals = {
+            "office_id": office.id,
+            "type_id": rtype.id,
+            "subject": "Registered by a data file during an upgrade",
+            "state": "registered",
+        }
+        Request = self.env["emowaten.request"]
+        before = Request.create(dict(vals))
+        # what an upgrade does to the table before its data files run
+        self.env.cr.execute(
+            "ALTER TABLE emowaten_request ADD COLUMN emowaten_upgrade_test integer"
+        )
+        stop, cancelled = threading.Event(), []
+        watchdog = threading.Thread(target=self._watchdog, args=(stop, cancelled))
+        watchdog.start()
+        try:
+            with patch.object(self.registry, "ready", False):
+                first, second = Request.create([dict(vals), dict(vals)])
+        finally:
+            stop.set()
+            watchdog.join(10)
+        self.assertFalse(cancelled, "the draw waited for its own transaction's lock")
+        numbers = [int(r.name.rsplit("-", 1)[1]) for r in (before, first, second)]
+        start = numbers[0]
+        self.assertEqual(numbers, [start, start + 1, start + 2])
