@@ -102,8 +102,9 @@ class EmowatenOffice(models.Model):
         lock was granted (everything committed before). No row is updated, so the
         repeatable-read snapshot of a transaction that waited never conflicts. While
         modules are loading (``registry.ready`` is false: install, upgrade) only the
-        first read is made, see below. The sequence itself only holds the prefix, the padding and the first number of the
-        year (``number_next``, a floor an administrator may raise)."""
+        first read is made, see below. The sequence itself only holds the prefix, the
+        padding and the first number of the year (``number_next``, a floor an
+        administrator may raise)."""
         self.ensure_one()
         cr = self.env.cr
         code = self._emowaten_sequence_code(year)
