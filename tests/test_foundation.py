@@ -169,3 +169,45 @@ def test_demo_user_can_log_in(demo_server, login, password, role):
     )
     assert "error" not in reply, reply
     assert reply["result"]["uid"], f"{login} ({role}) could not log in"
+
+
+def _scripts_odoo(*args, stdin=None):
+    """scripts/odoo, as a developer types it (set-up already done by the test command)."""
+    return subprocess.run(
+        ["bash", str(ROOT / "scripts" / "odoo"), *args],
+        input=stdin,
+        env={**os.environ, "EMOWATEN_SKIP_SETUP": "1"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    "subcommand",
+    [("shell",), ("i18n",), ("i18n", "export"), ("db",), ("neutralize",), ("module",)],
+)
+def test_odoo_wrapper_passes_subcommands(subcommand):
+    """odoo-bin takes its subcommand first: the wrapper must not put -c before it."""
+    proc = _scripts_odoo(*subcommand, "--help")
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert "unrecognized" not in proc.stdout + proc.stderr
+    # the subcommand's own usage line, not odoo-bin's list of commands
+    usage = "[--addons-path=PATH,...] " + " ".join(subcommand)
+    assert usage in proc.stdout, proc.stdout[-2000:]
+
+
+def test_odoo_wrapper_shell_runs_a_script(demo_server):
+    """`scripts/odoo shell -d DB` opens the database with our addons path."""
+    proc = _scripts_odoo(
+        "shell",
+        "-d",
+        demo_server.db,
+        "--no-http",
+        "--log-level",
+        "warn",
+        stdin='print("EMW-SHELL", env["emowaten.office"].search_count([]) > 0)\n',
+    )
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert "EMW-SHELL True" in proc.stdout, proc.stdout[-2000:] + proc.stderr[-2000:]
