@@ -804,6 +804,9 @@ class EmowatenRequest(models.Model):
                 raise UserError(
                     self.env._("A registered request cannot go back to New.")
                 )
+            # a card dragged to another column, or a click on the status bar: the
+            # same rules as the buttons, which write the state themselves
+            self._emowaten_check_stage_move(vals["state"])
         elif vals.get("state") and "stage_id" not in vals:
             stage = self._emowaten_stage_map().get(vals["state"])
             if stage:
@@ -826,6 +829,100 @@ class EmowatenRequest(models.Model):
             if vals.get("user_id"):
                 self._message_subscribe_users(vals["user_id"])
         return res
+
+    def _emowaten_check_stage_move(self, state):
+        """Refuse a stage change that would skip what the buttons and wizards of
+        the target state do (admissibility screening, routing, the answer and its
+        signature, the reasoned letter of inadmissibility)."""
+        for request in self:
+            if request.state == state:
+                continue
+            error = request._emowaten_stage_move_error(state)
+            if error:
+                raise UserError(error)
+
+    def _emowaten_stage_move_error(self, state):
+        """Why this request may not be moved into ``state`` by its stage, or False."""
+        self.ensure_one()
+        env = self.env
+        ref = self.name
+        # states only their own button or flow may set
+        refused = {
+            "registered": lambda: env._(
+                "%s: use the Register button, which checks the citizen and sends "
+                "the receipt.",
+                ref,
+            ),
+            "answer_drafted": lambda: env._(
+                "%s: use the Answer button; the request follows its answer.", ref
+            ),
+            "to_sign": lambda: env._(
+                "%s: submit the answer for signature from the answer itself.", ref
+            ),
+            "answered": lambda: env._(
+                "%s is answered when its answer is sent, not by moving the card.",
+                ref,
+            ),
+            "inadmissible": lambda: env._(
+                "%s: use the Inadmissible button, which sends the reasoned letter "
+                "to the citizen.",
+                ref,
+            ),
+        }
+        if state in refused:
+            return refused[state]()
+        check = {
+            "screening": self._emowaten_stage_error_screening,
+            "routed": self._emowaten_stage_error_routed,
+            "study": self._emowaten_stage_error_study,
+            "closed": self._emowaten_stage_error_closed,
+        }.get(state)
+        if check:
+            return check()
+        if state == "withdrawn" and self.state in DONE_STATES:
+            return env._("A closed request cannot be withdrawn.")
+        return False
+
+    def _emowaten_stage_error_screening(self):
+        if self.state != "registered":
+            return self.env._(
+                "%s: only a registered request can be screened.", self.name
+            )
+        return False
+
+    def _emowaten_stage_error_routed(self):
+        if self.state not in ("screening", "study"):
+            return self.env._(
+                "%s: screen the admissibility first (Admissible button), then "
+                "use the Route button to choose the competent bodies.",
+                self.name,
+            )
+        if not (self.body_id or self.child_ids):
+            return self.env._(
+                "%s: no competent body is set. Use the Route button to choose "
+                "the competent bodies.",
+                self.name,
+            )
+        return False
+
+    def _emowaten_stage_error_study(self):
+        if self.state not in ("registered", "screening", "routed"):
+            return self.env._(
+                "%s: only a registered, screened or routed request can be "
+                "put under study.",
+                self.name,
+            )
+        return False
+
+    def _emowaten_stage_error_closed(self):
+        if self.state in DONE_STATES and self.state != "answered":
+            return self.env._("%s is already closed.", self.name)
+        if self.state != "answered" and self.type_id.answer_required:
+            return self.env._(
+                "%s needs a written answer before it is closed (decree 93-982 art. 8).",
+                self.name,
+            )
+        return False
 
     def _message_subscribe_users(self, user_id):
         user = self.env["res.users"].browse(user_id)
@@ -1019,7 +1116,9 @@ class EmowatenRequest(models.Model):
                     )
                 )
         self.write({"state": "screening"})
-        self.message_post(body=self.env._("Screened: admissible."))
+        # one note per file: several requests can be screened at once from the list
+        for request in self:
+            request.message_post(body=self.env._("Screened: admissible."))
         return True
 
     def action_start_study(self):

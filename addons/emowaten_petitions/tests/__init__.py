@@ -9,3 +9,4 @@ from . import test_references
 from . import test_reports
 from . import test_screening
 from . import test_tour
+from . import test_stage_moves
