@@ -172,7 +172,7 @@ def test_demo_user_can_log_in(demo_server, login, password, role):
 
 
 def _scripts_odoo(*args, stdin=None):
-    """scripts/odoo, as a developer types it (set-up already done by the test command)."""
+    """scripts/odoo as a developer types it (the test command did the set-up)."""
     return subprocess.run(
         ["bash", str(ROOT / "scripts" / "odoo"), *args],
         input=stdin,
