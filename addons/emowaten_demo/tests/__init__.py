@@ -1,2 +1,2 @@
 # The journeys run only on the demonstration database (tag emowaten_demo).
-from . import test_journey_citizen, test_journey_signatory
+from . import test_clickbot, test_journey_citizen, test_journey_signatory
