@@ -1,9 +1,21 @@
 import base64
 import hashlib
 
-from odoo import fields, models
+from odoo import api, fields, models
 
 from ..tools import pades
+
+# (subject, citizen, e-mail) of the demo requests whose favourable answers wait for a
+# signature
+DEMO_TO_SIGN = [
+    ("طلب رخصة لتنظيم سوق أسبوعية", "سامي الغربي", "sami.gharbi@example.tn"),
+    (
+        "Demande d'autorisation d'occupation temporaire du domaine public",
+        "Ines Mansour",
+        "ines.mansour@example.tn",
+    ),
+    ("طلب إسناد منحة لجمعية الحي", "مريم الجزيري", "meriem.jaziri@example.tn"),
+]
 
 
 class EmowatenAnswer(models.Model):
@@ -80,7 +92,9 @@ class EmowatenAnswer(models.Model):
 
     def action_submit(self):
         res = super().action_submit()
-        self.filtered(lambda a: a.state == "to_sign")._emowaten_prepare_letter()
+        if not self.env.context.get("emowaten_signature_defer_letter"):
+            # otherwise the letter is prepared when it is signed
+            self.filtered(lambda a: a.state == "to_sign")._emowaten_prepare_letter()
         return res
 
     def action_reset_draft(self):
@@ -105,3 +119,54 @@ class EmowatenAnswer(models.Model):
             "url": self.emowaten_verification_url,
             "target": "new",
         }
+
+    @api.model
+    def _emowaten_demo_to_sign(self, office_ids, per_office=3):
+        """Demo data: favourable answers awaiting the signature of each office's
+        signatory. Each is made the way an agent makes it (a petition registered at
+        the office, studied, answered with the favourable template, submitted), so
+        that the request, the answer and the chatter agree. The letter is rendered
+        when it is signed (the PDF engine needs the running web server). Idempotent:
+        an office with that many answers awaiting signature gets no more."""
+        petition = self.env.ref("emowaten_petitions.request_type_petition")
+        template = self.env.ref("emowaten_petitions.answer_template_favourable")
+        Partner = self.env["res.partner"]
+        Request = self.env["emowaten.request"].with_context(
+            mail_create_nolog=True, emowaten_no_receipt=True
+        )
+        answers = self.browse()
+        for office in self.env["emowaten.office"].browse(office_ids).exists():
+            waiting = self.search_count(
+                [("office_id", "=", office.id), ("state", "=", "to_sign")]
+            )
+            for subject, name, email in DEMO_TO_SIGN[: max(per_office - waiting, 0)]:
+                citizen = Partner.search([("email", "=", email)], limit=1)
+                if not citizen:
+                    citizen = Partner.create({"name": name, "email": email})
+                request = Request.create(
+                    {
+                        "office_id": office.id,
+                        "type_id": petition.id,
+                        "partner_id": citizen.id,
+                        "channel": "counter",
+                        "subject": subject,
+                        "description": subject,
+                        "state_id": office.state_id.id,
+                        "state": "registered",
+                    }
+                )
+                request.action_start_study()
+                answer = self.create(
+                    {
+                        "request_id": request.id,
+                        "template_id": template.id,
+                        "kind": "favourable",
+                        "lang": "ar",
+                        "body_html": template._emowaten_render(request, "ar"),
+                    }
+                )
+                answer.with_context(
+                    emowaten_signature_defer_letter=True
+                ).action_submit()
+                answers |= answer
+        return answers

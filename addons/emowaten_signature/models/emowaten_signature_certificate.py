@@ -1,12 +1,18 @@
 import base64
 import datetime
 import logging
+import os
+import shutil
+import time
 
 import requests
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
+from odoo.tools import config
 
 from ..tools import certinfo
 
@@ -27,6 +33,11 @@ CERT_STATES = [
 ]
 # states in which the certificate may sign
 SIGNING_STATES = ("valid", "expiring", "not_checked")
+# The demo token: documented in README.md ("Signing on the demo database").
+DEMO_TOKEN_LABEL = "emowaten-demo"
+DEMO_USER_PIN = "1234"
+DEMO_SO_PIN = "12345678"
+DEMO_CA_NAME = "e-Mowaten TEST Root CA (demo token, not for production)"
 FLOWS = [
     ("server_pkcs11", "Server HSM / token (PKCS#11)"),
     ("workstation", "Workstation token (signing agent)"),
@@ -395,6 +406,140 @@ class EmowatenSignatureCertificate(models.Model):
             )
         return True
 
+    @api.model
+    def _emowaten_demo_token_root(self):
+        """Where this database's demo token lives: a directory of its own under Odoo's
+        data directory, kept across restarts (like the filestore)."""
+        return os.path.join(config["data_dir"], "emowaten_softhsm", self.env.cr.dbname)
+
+    @api.model
+    def _emowaten_demo_token_certificates(self, user_ids, root=None):
+        """Demo data: a SoftHSM2 token for this database, with a TEST root CA
+        (registered as a trust anchor marked as test), and for each given user a key
+        pair generated on the token and a certificate issued by that CA, registered
+        in server PKCS#11 mode. User PIN ``DEMO_USER_PIN``.
+
+        Idempotent: run again, it reuses the token, the CA and the keys; a directory
+        left by an older database of the same name is replaced. Without SoftHSM on
+        the server, the PKCS#12 demo certificates are made instead."""
+        from ..tools import softhsm  # noqa: PLC0415
+        from ..tools.testpki import Issued, TestPKI  # noqa: PLC0415
+
+        users = self.env["res.users"].browse(user_ids).exists()
+        if not softhsm.available():
+            _logger.info(
+                "SoftHSM2 is not installed: PKCS#12 demo certificates instead of a "
+                "demo token"
+            )
+            return self._emowaten_demo_certificates(users.ids)
+        started = time.monotonic()
+        root = root or self._emowaten_demo_token_root()
+        uuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid")
+        marker = os.path.join(root, "database.uuid")
+        if os.path.isdir(root):
+            try:
+                with open(marker, encoding="ascii") as fh:
+                    same_db = fh.read().strip() == uuid
+            except OSError:
+                same_db = False
+            if not same_db:
+                # a database dropped and created again under this name: a new demo
+                shutil.rmtree(root)
+        os.makedirs(root, mode=0o700, exist_ok=True)
+        with open(marker, "w", encoding="ascii") as fh:
+            fh.write(uuid)
+        token = softhsm.SoftHSMToken(
+            label=DEMO_TOKEN_LABEL,
+            user_pin=DEMO_USER_PIN,
+            so_pin=DEMO_SO_PIN,
+            root=root,
+        )
+        self.env["ir.config_parameter"].sudo().set_param(
+            "emowaten_signature.softhsm2_conf", token.conf
+        )
+        pki = TestPKI(root=self._emowaten_demo_ca(root, Issued, TestPKI))
+        Anchor = self.env["emowaten.signature.trust.anchor"].sudo()
+        fingerprint = certinfo.describe(pki.root.cert).fingerprint
+        if not Anchor.with_context(active_test=False).search_count(
+            [("fingerprint", "=", fingerprint)]
+        ):
+            Anchor.create(
+                {
+                    "name": DEMO_CA_NAME,
+                    "pem": pki.root.cert_pem.decode(),
+                    "is_test": True,
+                }
+            )
+        for index, user in enumerate(users, start=1):
+            key_label = f"sig-{user.login}"[:32]
+            if self.search_count(
+                [
+                    ("user_id", "=", user.id),
+                    ("flow", "=", "server_pkcs11"),
+                    ("token_label", "=", DEMO_TOKEN_LABEL),
+                    ("key_label", "=", key_label),
+                ]
+            ):
+                continue
+            if not token.has_certificate(key_label):
+                key_id = index.to_bytes(2, "big")
+                public_key = token.generate_key(key_label, key_id)
+                issued = pki.issue(user.name.split("—")[-1].strip(), public_key)
+                token.store_certificate(
+                    key_label,
+                    key_id,
+                    issued.cert_der,
+                    issued.cert.subject.public_bytes(),
+                )
+            certificate = self.create(
+                {
+                    "user_id": user.id,
+                    "flow": "server_pkcs11",
+                    "pkcs11_module": softhsm.SOFTHSM_LIB,
+                    "token_label": DEMO_TOKEN_LABEL,
+                    "key_label": key_label,
+                    "signer_name_ar": user.name.split("—")[0].strip(),
+                }
+            )
+            certificate.action_read_from_token()
+        _logger.info(
+            "Demo signature token %s ready in %s (%d signatories, %.1f s)",
+            DEMO_TOKEN_LABEL,
+            root,
+            len(users),
+            time.monotonic() - started,
+        )
+        return True
+
+    @api.model
+    def _emowaten_demo_ca(self, root, issued_cls, pki_cls):
+        """The demo's TEST root CA, kept next to the token (its key in a file readable
+        by the server only) so that a later run issues from the same CA."""
+        cert_path = os.path.join(root, "test-ca.pem")
+        key_path = os.path.join(root, "test-ca-key.pem")
+        if os.path.exists(cert_path) and os.path.exists(key_path):
+            with open(cert_path, "rb") as fh:
+                cert = x509.load_pem_x509_certificate(fh.read())
+            with open(key_path, "rb") as fh:
+                key = serialization.load_pem_private_key(fh.read(), None)
+            return issued_cls(key, cert)
+        ca = pki_cls().root
+        fd = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(ca.key_pem)
+        with open(cert_path, "wb") as fh:
+            fh.write(ca.cert_pem)
+        return ca
+
+    def _emowaten_softhsm_conf(self):
+        """The SoftHSM configuration this database's tokens live in (set by the demo
+        token set-up), or False: then the server's own ``SOFTHSM2_CONF`` applies."""
+        return (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("emowaten_signature.softhsm2_conf", False)
+        )
+
     # ---------------------------------------------------------------- actions
     def action_check(self):
         self._emowaten_check()
@@ -404,8 +549,9 @@ class EmowatenSignatureCertificate(models.Model):
         """Read the certificate object labelled ``key_label`` from the PKCS#11 token
         (no PIN
         needed: certificates are public objects)."""
-        import pkcs11  # noqa: PLC0415  (optional at import time: only this action needs it)
         from pkcs11 import Attribute, ObjectClass  # noqa: PLC0415
+
+        from ..tools import pades  # noqa: PLC0415
 
         for record in self:
             if not (record.pkcs11_module and record.token_label and record.key_label):
@@ -416,8 +562,10 @@ class EmowatenSignatureCertificate(models.Model):
                     )
                 )
             try:
-                lib = pkcs11.lib(record.pkcs11_module)
-                token = lib.get_token(token_label=record.token_label)
+                lib = pades.load_pkcs11_library(
+                    record.pkcs11_module, record._emowaten_softhsm_conf()
+                )
+                token = pades.find_token(lib, record.token_label)
                 with token.open() as session:
                     objs = list(
                         session.get_objects(
@@ -439,6 +587,14 @@ class EmowatenSignatureCertificate(models.Model):
                     der = objs[0][Attribute.VALUE]
             except UserError:
                 raise
+            except pades.PadesError as exc:
+                raise self.env["emowaten.signature.service"]._emowaten_refusal(
+                    exc.code,
+                    module=record.pkcs11_module,
+                    token=record.token_label,
+                    key=record.key_label,
+                    found=exc.detail,
+                ) from exc
             except Exception as exc:
                 raise UserError(
                     self.env._("The token could not be read: %s", exc)

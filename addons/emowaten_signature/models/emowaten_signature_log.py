@@ -23,6 +23,11 @@ REFUSALS = [
     ("signature_mismatch", "Signature does not match the prepared document"),
     ("not_to_sign", "Answer not awaiting signature"),
     ("token_error", "Token error"),
+    ("pin_locked", "PIN locked"),
+    ("token_library", "Token software missing"),
+    ("token_absent", "No token connected"),
+    ("token_not_found", "Token not found"),
+    ("key_not_found", "Key not found on the token"),
     ("invalid_result", "Produced signature does not validate"),
 ]
 

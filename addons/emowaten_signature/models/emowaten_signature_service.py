@@ -27,6 +27,15 @@ CERT_REFUSALS = {
     "draft": "cert_untrusted",
     "not_checked": "cert_not_checked",
 }
+# what the token said, turned into a message of its own
+TOKEN_REFUSALS = (
+    "bad_pin",
+    "pin_locked",
+    "token_library",
+    "token_absent",
+    "token_not_found",
+    "key_not_found",
+)
 # The stamp is bilingual by design (the letter is an official Tunisian document): its
 # Arabic and French wording does not follow the user's interface language.
 STAMP_SUFFIX = {
@@ -57,6 +66,8 @@ class EmowatenSignatureService(models.AbstractModel):
         params.setdefault("cert", "")
         params.setdefault("doc", "")
         params.setdefault("detail", "")
+        if code in TOKEN_REFUSALS:
+            return SignatureRefusal(code, self._emowaten_token_message(code, params))
         if code == "not_authorised":
             message = self.env._(
                 "%(user)s is not an authorised signatory of %(body)s on %(date)s.",
@@ -93,8 +104,6 @@ class EmowatenSignatureService(models.AbstractModel):
             message = self.env._(
                 "The certificate %(cert)s belongs to another user.", cert=params["cert"]
             )
-        elif code == "bad_pin":
-            message = self.env._("Wrong PIN or passphrase: the token refused to sign.")
         elif code == "document_changed":
             message = self.env._(
                 "The answer %(doc)s changed since it was prepared for signature: "
@@ -124,6 +133,51 @@ class EmowatenSignatureService(models.AbstractModel):
                 "The signing token failed: %(detail)s", detail=params["detail"]
             )
         return SignatureRefusal(code, message)
+
+    def _emowaten_token_message(self, code, params):
+        """The message for a refusal of the token itself (``TOKEN_REFUSALS``)."""
+        if code == "bad_pin":
+            return self.env._(
+                "Wrong PIN or passphrase: the token refused to sign. Type the PIN "
+                "again and press Sign."
+            )
+        if code == "pin_locked":
+            return self.env._(
+                "The PIN of the token %(token)s is locked after too many wrong "
+                "entries. Ask your administrator to unblock it "
+                "with the security officer PIN (SO PIN), then sign again.",
+                token=params.get("token", ""),
+            )
+        if code == "token_library":
+            return self.env._(
+                "The token software (PKCS#11 library %(module)s) cannot be loaded on "
+                "the server. Ask your administrator to install "
+                "it, or to correct the library in your certificate.",
+                module=params.get("module", ""),
+            )
+        if code == "token_absent":
+            return self.env._(
+                "No signing token is connected to the server. Plug the token in (or "
+                "ask your administrator to start the HSM), then press Sign again."
+            )
+        if code == "token_not_found":
+            return self.env._(
+                "The token %(token)s of your certificate is not connected (tokens "
+                "found: %(found)s). Plug in the right token, or "
+                "ask your administrator to correct the token label of your "
+                "certificate.",
+                token=params.get("token", ""),
+                found=params.get("found", "") or "-",
+            )
+        if code == "key_not_found":
+            return self.env._(
+                "The token %(token)s holds no key and certificate labelled %(key)s. "
+                "Ask your administrator to correct the key label "
+                "of your certificate.",
+                token=params.get("token", ""),
+                key=params.get("key", ""),
+            )
+        return self.env._("The token refused to sign.")
 
     # ---------------------------------------------------------- parameters
     def _emowaten_param(self, key, default=None):
@@ -312,10 +366,17 @@ class EmowatenSignatureService(models.AbstractModel):
                 certificate.key_label,
                 secret,
                 use_raw=certificate.use_raw_mechanism,
+                softhsm_conf=certificate._emowaten_softhsm_conf(),
             )
         except pades.PadesError as exc:
-            if exc.code == "bad_pin":
-                raise self._emowaten_refusal("bad_pin") from exc
+            if exc.code in TOKEN_REFUSALS:
+                raise self._emowaten_refusal(
+                    exc.code,
+                    module=certificate.pkcs11_module or "",
+                    token=certificate.token_label or "",
+                    key=certificate.key_label or "",
+                    found=exc.detail if exc.code == "token_not_found" else "",
+                ) from exc
             raise self._emowaten_refusal("token_error", detail=exc.detail) from exc
         return signer, close
 
@@ -411,9 +472,10 @@ class EmowatenSignatureService(models.AbstractModel):
         passed (no call outlasts the server's time limits, however large the batch).
 
         Returns ``{"signed": answers, "refused": [(answer, code, message)], "logs":
-        logs, "remaining": answers}``: ``remaining`` are the answers this run did not
-        finish (the budget was spent, the token or certificate refused the whole run,
-        or the answer stayed busy); they still await a signature."""
+        logs, "remaining": answers, "budget_spent": bool}``: ``remaining`` are the
+        answers this run did not finish (the budget was spent — ``budget_spent`` —,
+        the token or certificate refused the whole run, or the answer stayed busy);
+        they still await a signature."""
         # a test runs in one transaction: steps are savepoints there
         commit = commit and not modules.module.current_test
         user = self.env.user
@@ -424,6 +486,8 @@ class EmowatenSignatureService(models.AbstractModel):
             "refused": [],
             "logs": self.env["emowaten.signature.log"],
             "remaining": answers.browse(),
+            # the run stopped starting answers because its time was spent
+            "budget_spent": False,
         }
         started = time.monotonic()
 
@@ -469,6 +533,7 @@ class EmowatenSignatureService(models.AbstractModel):
             for index, answer in enumerate(answers):
                 if index and budget is not None and time.monotonic() - started > budget:
                     result["remaining"] = answers[index:]
+                    result["budget_spent"] = True
                     break
                 try:
                     log = self._emowaten_sign_one(

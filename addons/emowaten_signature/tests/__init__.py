@@ -6,3 +6,4 @@ from . import test_audit
 from . import test_verification
 from . import test_stamp
 from . import test_concurrency
+from . import test_demo_token

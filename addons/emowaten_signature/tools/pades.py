@@ -180,10 +180,42 @@ _TOKEN_LOCKS = collections.defaultdict(threading.Lock)
 TOKEN_WAIT_SECONDS = 120
 
 
-def pkcs11_signer(module, token_label, key_label, pin, use_raw=False):
+def load_pkcs11_library(module, softhsm_conf=None):
+    """The PKCS#11 library ``module`` (pointed at ``softhsm_conf`` first when it is
+    SoftHSM); ``PadesError("token_library")`` when it cannot be loaded."""
+    import pkcs11  # noqa: PLC0415
+
+    from . import softhsm  # noqa: PLC0415
+
+    try:
+        return softhsm.use_conf(module, softhsm_conf) or pkcs11.lib(module)
+    except (pkcs11.PKCS11Error, OSError) as exc:
+        raise PadesError("token_library", str(exc)) from exc
+
+
+def find_token(lib, token_label):
+    """The token labelled ``token_label``; ``PadesError("token_absent")`` when no
+    token is connected at all, ``PadesError("token_not_found", labels seen)`` when
+    none has that label."""
+    from . import softhsm  # noqa: PLC0415
+
+    labels = softhsm.token_labels(lib)
+    if not labels:
+        raise PadesError("token_absent")
+    if token_label not in labels:
+        raise PadesError("token_not_found", ", ".join(labels))
+    return lib.get_token(token_label=token_label)
+
+
+def pkcs11_signer(
+    module, token_label, key_label, pin, use_raw=False, softhsm_conf=None
+):
     """Open a logged-in PKCS#11 session and a pyhanko signer on the key ``key_label``.
     Returns ``(signer, close)``; the caller must call ``close()`` (logs out and lets
-    the next signature on this token proceed)."""
+    the next signature on this token proceed). Failures raise ``PadesError`` with a
+    code the caller turns into a message: ``token_library``, ``token_absent``,
+    ``token_not_found``, ``bad_pin``, ``pin_locked``, ``key_not_found``,
+    ``token_error``."""
     from pkcs11 import exceptions as p11_exc  # noqa: PLC0415
     from pyhanko.sign import pkcs11 as hanko_p11  # noqa: PLC0415
 
@@ -191,14 +223,20 @@ def pkcs11_signer(module, token_label, key_label, pin, use_raw=False):
     if not lock.acquire(timeout=TOKEN_WAIT_SECONDS):
         raise PadesError("token_error", "token busy")
     try:
-        session = hanko_p11.open_pkcs11_session(
-            module,
-            token_criteria=hanko_p11.TokenCriteria(label=token_label),
-            user_pin=pin or None,
-        )
+        token = find_token(load_pkcs11_library(module, softhsm_conf), token_label)
+        session = token.open(user_pin=pin or None)
+    except PadesError:
+        lock.release()
+        raise
     except (p11_exc.PinIncorrect, p11_exc.PinLenRange, p11_exc.PinInvalid) as exc:
         lock.release()
         raise PadesError("bad_pin", exc.__class__.__name__) from exc
+    except p11_exc.PinLocked as exc:
+        lock.release()
+        raise PadesError("pin_locked", exc.__class__.__name__) from exc
+    except (p11_exc.TokenNotPresent, p11_exc.TokenNotRecognised) as exc:
+        lock.release()
+        raise PadesError("token_absent", exc.__class__.__name__) from exc
     except Exception as exc:  # pylint: disable=broad-except
         lock.release()
         raise PadesError("token_error", str(exc) or exc.__class__.__name__) from exc
@@ -218,6 +256,12 @@ def pkcs11_signer(module, token_label, key_label, pin, use_raw=False):
         )
         # load the key and certificate now, so that errors surface here
         signer.signing_cert  # noqa: B018  pylint: disable=pointless-statement
+    except p11_exc.PKCS11Error as exc:
+        close()
+        # pyhanko: "Could not find certificate/private key with label ..."
+        missing = isinstance(exc, p11_exc.NoSuchKey) or "Could not find" in str(exc)
+        code = "key_not_found" if missing else "token_error"
+        raise PadesError(code, str(exc) or exc.__class__.__name__) from exc
     except Exception as exc:  # pylint: disable=broad-except
         close()
         raise PadesError("token_error", str(exc) or exc.__class__.__name__) from exc

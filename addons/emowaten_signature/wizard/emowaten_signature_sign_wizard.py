@@ -3,6 +3,8 @@ from markupsafe import Markup, escape
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..models.emowaten_signature_certificate import SIGNING_STATES
+
 
 class EmowatenSignatureSignWizard(models.TransientModel):
     """Sign one answer or a batch of answers with one PIN entry."""
@@ -40,8 +42,15 @@ class EmowatenSignatureSignWizard(models.TransientModel):
 
     @api.model
     def _emowaten_open(self, answers):
-        certificate = self.env["emowaten.signature.certificate"].search(
-            [("user_id", "=", self.env.uid)], order="not_after desc", limit=1
+        # the latest certificate that may sign, a token's before a development
+        # PKCS#12 file
+        certificate = (
+            self.env["emowaten.signature.certificate"]
+            .search([("user_id", "=", self.env.uid)], order="not_after desc")
+            .sorted(
+                lambda c: (c.state in SIGNING_STATES, c.flow != "pkcs12"),
+                reverse=True,
+            )[:1]
         )
         wizard = self.create(
             {"answer_ids": [(6, 0, answers.ids)], "certificate_id": certificate.id}
@@ -81,7 +90,12 @@ class EmowatenSignatureSignWizard(models.TransientModel):
             for answer, _code, message in refused
         )
 
-    def _emowaten_summary(self, signed_count, refused_html, remaining):
+    def _emowaten_summary(
+        self, signed_count, refused_html, remaining, why_remaining="budget"
+    ):
+        """``why_remaining``: why ``remaining`` answers were not signed — the run's
+        time was spent (``budget``), the token or certificate refused the whole run
+        (``refused``), or they were busy (``busy``)."""
         parts = []
         if signed_count:
             parts.append(
@@ -90,16 +104,27 @@ class EmowatenSignatureSignWizard(models.TransientModel):
             )
         if refused_html:
             parts.append(refused_html)
-        if remaining:
-            parts.append(
-                Markup('<p class="text-warning">%s</p>')
-                % self.env._(
-                    "%s answer(s) still await your signature: a run of signatures "
-                    "stops after a while so that it never outlasts the server's time "
-                    "limit. Enter your PIN again and press Sign to go on.",
-                    len(remaining),
-                )
+        if remaining and why_remaining == "budget":
+            message = self.env._(
+                "%s answer(s) still await your signature: a run of signatures "
+                "stops after a while so that it never outlasts the server's time "
+                "limit. Enter your PIN again and press Sign to go on.",
+                len(remaining),
             )
+        elif remaining and why_remaining == "refused":
+            message = self.env._(
+                "%s answer(s) still await your signature: none was signed in this "
+                "attempt, and none was lost.",
+                len(remaining),
+            )
+        elif remaining:
+            message = self.env._(
+                "%s answer(s) were being changed by someone else and were left "
+                "as they were: press Sign again to sign them.",
+                len(remaining),
+            )
+        if remaining:
+            parts.append(Markup('<p class="text-warning">%s</p>') % message)
         return Markup("").join(parts) or escape("")
 
     def action_sign(self):
@@ -151,6 +176,12 @@ class EmowatenSignatureSignWizard(models.TransientModel):
         else:
             refused_html += self._emowaten_refusal_lines(result["refused"])
             current = Markup("")
+        if whole_run_refused:
+            why_remaining = "refused"
+        elif result.get("budget_spent"):
+            why_remaining = "budget"
+        else:
+            why_remaining = "busy"
         signed_count = self.signed_count + len(result["signed"])
         self.write(
             {
@@ -159,7 +190,7 @@ class EmowatenSignatureSignWizard(models.TransientModel):
                 "signed_count": signed_count,
                 "refused_html": refused_html,
                 "result_html": self._emowaten_summary(
-                    signed_count, refused_html + current, remaining
+                    signed_count, refused_html + current, remaining, why_remaining
                 ),
             }
         )
