@@ -295,12 +295,15 @@ class ResPartner(models.Model):
                 ],
                 limit=1,
             )
-        if not partner and vals.get("phone"):
-            domain = [("emowaten_is_citizen", "=", True), ("phone", "=", vals["phone"])]
-            if vals.get("emowaten_cin"):
-                # a phone shared with a citizen of another CIN is not the same person
-                domain.append(("emowaten_cin", "in", [False, vals["emowaten_cin"]]))
-            partner = Partner.search(domain, limit=1)
+        # the phone finds the citizen only when no CIN is given: a CIN that is not on
+        # file is a new person, even if the phone is another citizen's (a relative's,
+        # an old number), and the request must not silently go to that citizen; two
+        # records of one person are flagged as duplicates, to be merged
+        if not partner and vals.get("phone") and not vals.get("emowaten_cin"):
+            partner = Partner.search(
+                [("emowaten_is_citizen", "=", True), ("phone", "=", vals["phone"])],
+                limit=1,
+            )
         if partner:
             missing = {
                 key: value

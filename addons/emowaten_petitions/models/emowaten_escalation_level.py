@@ -98,7 +98,8 @@ class EmowatenEscalationLevel(models.Model):
                 mail_activity_quick_update=True
             ).create(activity_vals)
         self.env.cr.execute(
-            "UPDATE emowaten_request SET escalation_level = %s WHERE id = ANY(%s)",
-            [self.sequence, requests.ids],
+            "UPDATE emowaten_request SET escalation_level = %s, "
+            "escalation_level_id = %s WHERE id = ANY(%s)",
+            [self.sequence, self.id, requests.ids],
         )
-        requests.invalidate_recordset(["escalation_level"])
+        requests.invalidate_recordset(["escalation_level", "escalation_level_id"])

@@ -49,6 +49,23 @@ CHANNELS = [
     ("email", "E-mail"),
 ]
 DUPLICATE_THRESHOLD = 0.8
+# stored bookkeeping columns hidden from the custom group-by (see fields_get)
+TECHNICAL_FIELDS = (
+    "access_token",
+    "subject_normalized",
+    "intake_cin",
+    "intake_phone",
+    "intake_name",
+    "receipt_pending",
+    "color",
+    "reference_sequence",
+    "reference_number",
+    "escalation_level",
+    "deadline_days",
+    "message_main_attachment_id",
+    "scan_text_normalized",
+    "privacy_anonymised",
+)
 
 
 def new_tracking_code():
@@ -155,7 +172,7 @@ class EmowatenRequest(models.Model):
         copy=False,
     )
     priority = fields.Selection([("0", "Normal"), ("1", "Urgent")], default="0")
-    color = fields.Integer()
+    color = fields.Integer(aggregator=None)
     user_id = fields.Many2one(
         "res.users",
         string="Assignee",
@@ -169,7 +186,7 @@ class EmowatenRequest(models.Model):
     registration_date = fields.Datetime(readonly=True, copy=False, index=True)
     # deadline rules are frozen at registration: changing a type later must not move the
     # legal deadlines of the requests already filed (nor recompute a million rows)
-    deadline_days = fields.Integer(readonly=True, copy=False)
+    deadline_days = fields.Integer(readonly=True, copy=False, aggregator=None)
     deadline_unit = fields.Selection(
         [("calendar", "Calendar days"), ("working", "Working days")],
         readonly=True,
@@ -205,17 +222,20 @@ class EmowatenRequest(models.Model):
     escalation_level = fields.Integer(
         readonly=True,
         copy=False,
+        aggregator=None,
         help="Sequence of the last escalation level already applied; a level is never "
         "applied twice.",
     )
     reference_sequence = fields.Integer(
         readonly=True,
         copy=False,
+        aggregator=None,
         help="The office's yearly sequence the reference was drawn from.",
     )
     reference_number = fields.Integer(
         readonly=True,
         copy=False,
+        aggregator=None,
         help="The number of the reference in its sequence, gapless per office and "
         "year.",
     )
@@ -230,6 +250,24 @@ class EmowatenRequest(models.Model):
     )
     transfer_count = fields.Integer(readonly=True, copy=False)
     transfer_alert = fields.Boolean(compute="_compute_transfer_alert")
+    escalation_level_id = fields.Many2one(
+        "emowaten.escalation.level",
+        string="Escalation",
+        readonly=True,
+        copy=False,
+        help="The last escalation level applied to the request.",
+    )
+    deadline_overdue = fields.Boolean(
+        string="Overdue",
+        compute="_compute_deadline_overdue",
+        search="_search_deadline_overdue",
+        help="The legal deadline has passed and the request is still open.",
+    )
+    for_my_bodies = fields.Boolean(
+        compute="_compute_for_my_bodies",
+        search="_search_for_my_bodies",
+        help="Files of the bodies the user is a correspondent or a signatory of.",
+    )
     answer_ids = fields.One2many("emowaten.answer", "request_id", string="Answers")
     answer_count = fields.Integer(compute="_compute_answer_count")
     inadmissibility_reason_id = fields.Many2one(
@@ -327,6 +365,53 @@ class EmowatenRequest(models.Model):
     def _compute_transfer_alert(self):
         for request in self:
             request.transfer_alert = request.transfer_count >= 3
+
+    @api.depends("date_deadline", "state")
+    @api.depends_context("tz")
+    def _compute_deadline_overdue(self):
+        today = fields.Date.context_today(self)
+        for request in self:
+            request.deadline_overdue = bool(
+                request.date_deadline
+                and request.date_deadline < today
+                and request.state in OPEN_STATES
+            )
+
+    def _search_deadline_overdue(self, operator, value):
+        if operator not in ("in", "not in"):
+            return NotImplemented
+        overdue = Domain("state", "in", OPEN_STATES) & Domain(
+            "date_deadline", "<", fields.Date.context_today(self)
+        )
+        wanted = True in value
+        return overdue if wanted == (operator == "in") else ~overdue
+
+    def _emowaten_my_bodies_domain(self):
+        """The files of the bodies (and sub-bodies) the user answers for, as a
+        correspondent or as an authorised signatory."""
+        user = self.env.user
+        bodies = user.emowaten_body_ids | user.emowaten_signatory_body_ids
+        domain = Domain("correspondent_id", "=", user.id)
+        if bodies:
+            domain |= Domain("body_id", "child_of", bodies.ids)
+        if user.emowaten_signatory_body_ids:
+            domain |= Domain("body_id", "=", False) & Domain(
+                "office_id.body_id", "in", user.emowaten_signatory_body_ids.ids
+            )
+        return domain
+
+    @api.depends_context("uid")
+    def _compute_for_my_bodies(self):
+        mine = self.filtered_domain(self._emowaten_my_bodies_domain())
+        for request in self:
+            request.for_my_bodies = request in mine
+
+    def _search_for_my_bodies(self, operator, value):
+        if operator not in ("in", "not in"):
+            return NotImplemented
+        domain = self._emowaten_my_bodies_domain()
+        wanted = True in value
+        return domain if wanted == (operator == "in") else ~domain
 
     @api.depends("deadline_event_ids.kind", "deadline_event_ids.date_end")
     def _compute_deadline_suspended(self):
@@ -546,30 +631,62 @@ class EmowatenRequest(models.Model):
     @api.onchange("intake_cin", "intake_phone")
     def _onchange_intake_identity(self):
         """Find the citizen standing at the counter (or on the phone) by CIN, then by
-        phone, as base's _emowaten_find_or_create_citizen does, without creating."""
+        phone, as base's _emowaten_find_or_create_citizen does, without creating.
+        A CIN and a phone pointing at different citizens are never settled silently:
+        the agent is warned and no citizen is put in."""
         Partner = self.env["res.partner"]
-        partner = Partner.browse()
-        if self.intake_cin:
-            partner = Partner.search(
-                [
-                    ("emowaten_is_citizen", "=", True),
-                    ("emowaten_cin", "=", self.intake_cin.strip()),
-                ],
+        cin = (self.intake_cin or "").strip()
+        by_cin = by_phone = Partner.browse()
+        if cin:
+            by_cin = Partner.search(
+                [("emowaten_is_citizen", "=", True), ("emowaten_cin", "=", cin)],
                 limit=1,
             )
-        if not partner and self.intake_phone:
+        phone = False
+        if self.intake_phone:
             try:
                 phone = Partner._emowaten_normalize_vals(
                     {"phone": self.intake_phone}, citizen=True
                 ).get("phone")
             except ValidationError:
                 phone = False  # still being typed: checked again at registration
-            if phone:
-                partner = Partner.search(
-                    [("emowaten_is_citizen", "=", True), ("phone", "=", phone)], limit=1
-                )
+        if phone:
+            holders = Partner.search(
+                [("emowaten_is_citizen", "=", True), ("phone", "=", phone)], limit=5
+            )
+            by_phone = by_cin if by_cin in holders else holders[:1]
+        if cin and by_phone and by_phone != by_cin:
+            if self.partner_id and self.partner_id in by_cin | by_phone:
+                self.partner_id = False
+            return {"warning": self._emowaten_intake_conflict(by_cin, by_phone)}
+        partner = by_cin or by_phone
         if partner:
             self.partner_id = partner
+        return None
+
+    def _emowaten_intake_conflict(self, by_cin, by_phone):
+        """The onchange warning when the typed CIN and phone are not one citizen."""
+        if by_cin:
+            message = self.env._(
+                "The CIN %(cin)s is the one of %(cin_name)s, but the phone "
+                "%(phone)s belongs to %(phone_name)s. Check both with the citizen, "
+                "then choose the right one in the Citizen field.",
+                cin=self.intake_cin,
+                cin_name=by_cin.display_name,
+                phone=self.intake_phone,
+                phone_name=by_phone.display_name,
+            )
+        else:
+            message = self.env._(
+                "No citizen has the CIN %(cin)s, but the phone %(phone)s belongs to "
+                "%(phone_name)s. If it is the same person, choose them in the "
+                "Citizen field; otherwise a new citizen will be registered with "
+                "this CIN.",
+                cin=self.intake_cin,
+                phone=self.intake_phone,
+                phone_name=by_phone.display_name,
+            )
+        return {"title": self.env._("Check the citizen's identity"), "message": message}
 
     @api.constrains("parent_id")
     def _check_parent_id(self):
@@ -678,9 +795,9 @@ class EmowatenRequest(models.Model):
         return requests
 
     def _emowaten_after_create(self):
-        """Followers, creation log and first custody entry of new requests, inserted
+        """Followers, creation log and first custody entry of new requests, written
         set-based: what mail.thread does per record (a follower check and a message_post
-        each, ~20 ms) costs three statements for the whole batch here."""
+        each, ~20 ms) costs a few statements for the whole batch here."""
         if not self:
             return
         self.flush_recordset()
@@ -688,23 +805,10 @@ class EmowatenRequest(models.Model):
         now = fields.Datetime.now()
         uid = self.env.uid
         author = self.env.user.partner_id
-        _all, internal, external = self.env["mail.message.subtype"]._default_subtypes(
-            self._name
-        )
         channels = dict(self._fields["channel"]._description_selection(self.env))
         dates = {}  # formatting a date loads the language: once per distinct date
-        follower_rows, subtype_of, message_rows, custody_rows = [], {}, [], []
+        message_rows, custody_rows = [], []
         for request in self:
-            partners = {}
-            if not self.env.user.share:
-                partners[author.id] = internal
-            if request.user_id:
-                partners[request.user_id.partner_id.id] = internal
-            if request.partner_id:
-                partners.setdefault(request.partner_id.id, external)
-            for partner_id, subtypes in partners.items():
-                follower_rows.append((request.id, partner_id))
-                subtype_of[(request.id, partner_id)] = subtypes
             channel = channels.get(request.channel, request.channel)
             if request.state == "draft":
                 body = self.env._("Request created (%(channel)s).", channel=channel)
@@ -724,31 +828,12 @@ class EmowatenRequest(models.Model):
                 holder = request.correspondent_id or request.user_id or self.env.user
                 body_id = request.body_id.id or request.office_id.body_id.id
                 custody_rows.append((request.id, holder.id, body_id or None))
-        # one round trip for followers, their subtypes, the log line and the custody
-        # entry: data-modifying CTEs all run, whether the outer query reads them or not
-        subtype_rows = [
-            (res_id, partner_id, subtype)
-            for (res_id, partner_id), subtypes in subtype_of.items()
-            for subtype in subtypes
-        ]
+        self._emowaten_subscribe_staff(author)
+        # one round trip for the log line and the custody entry: data-modifying CTEs
+        # all run, whether the outer query reads them or not
         note = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
         cr.execute(
-            """WITH followers AS (
-                   INSERT INTO mail_followers (res_model, res_id, partner_id)
-                   SELECT %(model)s, r, p
-                     FROM unnest(%(follower_res)s::int[], %(follower_partner)s::int[])
-                          AS t(r, p)
-                   ON CONFLICT DO NOTHING
-                   RETURNING id, res_id, partner_id
-               ), subtypes AS (
-                   INSERT INTO mail_followers_mail_message_subtype_rel
-                          (mail_followers_id, mail_message_subtype_id)
-                   SELECT f.id, s.subtype
-                     FROM followers f
-                     JOIN unnest(%(sub_res)s::int[], %(sub_partner)s::int[],
-                                 %(sub_subtype)s::int[]) AS s(r, p, subtype)
-                       ON s.r = f.res_id AND s.p = f.partner_id
-               ), messages AS (
+            """WITH messages AS (
                    INSERT INTO mail_message (model, res_id, body, message_type,
                           subtype_id, author_id, email_from, date, is_internal,
                           create_uid, create_date, write_uid, write_date)
@@ -767,11 +852,6 @@ class EmowatenRequest(models.Model):
                SELECT 1""",
             {
                 "model": self._name,
-                "follower_res": [r for r, _p in follower_rows],
-                "follower_partner": [p for _r, p in follower_rows],
-                "sub_res": [row[0] for row in subtype_rows],
-                "sub_partner": [row[1] for row in subtype_rows],
-                "sub_subtype": [row[2] for row in subtype_rows],
                 "note": note,
                 "author": author.id,
                 "email_from": author.email_formatted or None,
@@ -784,15 +864,101 @@ class EmowatenRequest(models.Model):
                 "custody_body": [row[2] for row in custody_rows],
             },
         )
-        self.invalidate_recordset(
-            [
-                "message_ids",
-                "message_follower_ids",
-                "message_partner_ids",
-                "custody_ids",
-            ]
+        self.invalidate_recordset(["message_ids", "custody_ids"])
+
+    def _emowaten_subscribe_staff(self, author):
+        """Followers of new requests: the registering staff member, the assignee, the
+        body's correspondent (the model's default subtypes: they are told when the
+        citizen replies) and the citizen (the public subtypes). On a confidential type
+        only its designated staff follow, with the citizen who filed it.
+
+        Mail's own follower API computes the subtypes; requests sharing the same
+        followers are grouped and every follower is created in one batch."""
+        Followers = self.env["mail.followers"].sudo()
+        groups = defaultdict(list)
+        for request in self:
+            staff = set()
+            if not self.env.user.share:
+                staff.add(author.id)
+            staff.update((request.user_id | request.correspondent_id).partner_id.ids)
+            if request.confidential:
+                staff = set(
+                    request.type_id.designated_user_ids.filtered(
+                        "active"
+                    ).partner_id.ids
+                )
+            citizen = request.partner_id
+            key = (frozenset(staff), citizen.id, citizen.partner_share)
+            groups[key].append(request.id)
+        values = []
+        for (staff, citizen_id, citizen_share), res_ids in groups.items():
+            partner_ids = list(staff | ({citizen_id} if citizen_id else set()))
+            new, _updates = Followers._add_default_followers(
+                self._name,
+                res_ids,
+                partner_ids,
+                customer_ids=[citizen_id] if citizen_id and citizen_share else [],
+                check_existing=False,
+            )
+            values.extend(
+                dict(vals, res_id=res_id)
+                for res_id, vals_list in new.items()
+                for vals in vals_list
+            )
+        if values:
+            Followers.create(values)
+        self.invalidate_recordset(["message_follower_ids", "message_partner_ids"])
+
+    def _emowaten_confidential_partners(self):
+        """Who may follow or be notified on this confidential request: its type's
+        designated staff and the citizen who filed it."""
+        self.ensure_one()
+        designated = self.sudo().type_id.designated_user_ids.filtered("active")
+        return designated.partner_id | self.sudo().partner_id
+
+    def _emowaten_allowed_partners(self, partner_ids):
+        """``partner_ids`` without those who may not hear of a confidential request
+        in ``self``."""
+        allowed = set(partner_ids or [])
+        for request in self.filtered("confidential"):
+            allowed &= set(request._emowaten_confidential_partners().ids)
+        return [pid for pid in (partner_ids or []) if pid in allowed]
+
+    def _message_subscribe(self, partner_ids=None, subtype_ids=None, customer_ids=None):
+        if partner_ids and any(self.mapped("confidential")):
+            confidential = self.filtered("confidential")
+            for request in confidential:
+                super(EmowatenRequest, request)._message_subscribe(
+                    request._emowaten_allowed_partners(partner_ids),
+                    subtype_ids,
+                    customer_ids=customer_ids,
+                )
+            self -= confidential
+            if not self:
+                return True
+        return super()._message_subscribe(
+            partner_ids, subtype_ids, customer_ids=customer_ids
         )
-        self.env["mail.followers"].invalidate_model()
+
+    def _message_auto_subscribe_followers(self, updated_values, default_subtype_ids):
+        res = super()._message_auto_subscribe_followers(
+            updated_values, default_subtype_ids
+        )
+        if res and any(self.mapped("confidential")):
+            allowed = set(self._emowaten_allowed_partners([row[0] for row in res]))
+            res = [row for row in res if row[0] in allowed]
+        return res
+
+    def _notify_get_recipients(self, message, msg_vals=False, **kwargs):
+        recipients = super()._notify_get_recipients(
+            message, msg_vals=msg_vals, **kwargs
+        )
+        if recipients and any(self.mapped("confidential")):
+            allowed = set(
+                self._emowaten_allowed_partners([data["id"] for data in recipients])
+            )
+            recipients = [data for data in recipients if data["id"] in allowed]
+        return recipients
 
     def write(self, vals):
         vals = dict(vals)
@@ -1106,7 +1272,48 @@ class EmowatenRequest(models.Model):
         )
         open_entries.write({"date_to": fields.Datetime.now()})
 
+    @api.model
+    def fields_get(self, allfields=None, attributes=None):
+        """Keep bookkeeping columns out of the custom group-by of lists, pivots and
+        graphs: they mean nothing to the staff (a token, a normalised subject...)."""
+        res = super().fields_get(allfields=allfields, attributes=attributes)
+        for fname in TECHNICAL_FIELDS:
+            if fname in res and "groupable" in res[fname]:
+                res[fname]["groupable"] = False
+        return res
+
     # ---------------------------------------------------------------- actions
+    @api.model
+    def _emowaten_requests_action(self):
+        """The Requests menu: the office's board for agents and managers; for a
+        correspondent or a signatory outside the offices, the files of their
+        bodies, with a help text of their own."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "emowaten_petitions.emowaten_request_action"
+        )
+        user = self.env.user
+        if user.has_group("emowaten_base.group_emowaten_agent") or user.has_group(
+            "emowaten_base.group_emowaten_supervisor"
+        ):
+            return action
+        if not (
+            user.has_group("emowaten_base.group_emowaten_correspondent")
+            or user.has_group("emowaten_base.group_emowaten_signatory")
+        ):
+            return action
+        action["context"] = {"search_default_my_bodies": 1, "create": False}
+        action["help"] = Markup(
+            '<p class="o_view_nocontent_smiling_face">%s</p><p>%s</p>'
+        ) % (
+            self.env._("No file for your bodies yet"),
+            self.env._(
+                "The citizen relations offices route here the requests your body "
+                "must answer. Open a file to study it and draft the answer; remove "
+                "the “My Bodies” filter to see every file you may read."
+            ),
+        )
+        return action
+
     def action_screen_admissible(self):
         for request in self:
             if request.state not in ("registered", "screening"):

@@ -10,3 +10,6 @@ from . import test_reports
 from . import test_screening
 from . import test_tour
 from . import test_stage_moves
+from . import test_followers
+from . import test_intake
+from . import test_role_views
