@@ -78,7 +78,9 @@ class EmowatenAnswer(models.Model):
     def _emowaten_letter_bytes(self):
         self.ensure_one()
         if not self.emowaten_letter_sha256 or not self.letter_attachment_id:
-            self._emowaten_prepare_letter()
+            # what is signed is a PDF: rendered as such even where Odoo renders
+            # reports as HTML (test mode)
+            self.with_context(force_report_rendering=True)._emowaten_prepare_letter()
         return base64.b64decode(self.letter_attachment_id.sudo().datas)
 
     def _emowaten_letter_unchanged(self):

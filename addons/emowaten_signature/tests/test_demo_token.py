@@ -2,6 +2,7 @@
 signing dialog gives when a token cannot sign. Real SoftHSM2 tokens in temporary
 directories; the process's SoftHSM configuration is put back after each class."""
 
+import base64
 import datetime
 import os
 import shutil
@@ -9,6 +10,7 @@ import tempfile
 import time
 
 from odoo.tests import new_test_user, tagged
+from odoo.tools import mute_logger
 
 from ..models.emowaten_signature_certificate import (
     DEMO_CA_NAME,
@@ -247,3 +249,26 @@ class TestTokenMessages(DemoTokenCase):
         )
         self.assertTrue(answers <= wizard.answer_ids)
         self.assertEqual(wizard.certificate_id, self.cert_demo)
+
+    def test_demo_answer_signed_with_its_letter(self):
+        """A demo answer's letter is rendered when it is signed, as a real PDF even
+        in test mode (where Odoo renders reports as HTML), and signed."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["res.lang"]._activate_lang("ar_001")
+        # the letter embeds its own style: keep wkhtmltopdf away from the test HTTP
+        # server, which waits for this test's transaction
+        self.env["ir.config_parameter"].set_param("report.url", "http://127.0.0.1:9")
+        answer = self.env["emowaten.answer"]._emowaten_demo_to_sign(
+            self.office.ids, per_office=1
+        )
+        self.assertFalse(answer.letter_attachment_id, "rendered when signed")
+        wizard = self._wizard(answer)
+        wizard.pin = DEMO_USER_PIN
+        with mute_logger("odoo.addons.base.models.ir_actions_report"):
+            wizard.action_sign()
+        self.assertTrue(wizard.done, wizard.result_html)
+        self.assertEqual(answer.state, "sent")
+        self.assertTrue(
+            base64.b64decode(answer.letter_attachment_id.datas).startswith(b"%PDF")
+        )
+        self._demo_valid(self._signed_pdf(answer))
