@@ -1,2 +1,7 @@
 # The journeys run only on the demonstration database (tag emowaten_demo).
-from . import test_clickbot, test_journey_citizen, test_journey_signatory
+from . import (
+    test_clickbot,
+    test_journey_agent,
+    test_journey_citizen,
+    test_journey_signatory,
+)

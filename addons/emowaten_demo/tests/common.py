@@ -71,8 +71,8 @@ class EmowatenDemoCase(HttpCase):
         return user
 
     def _shooting(self, name):
-        """Patch the browser so that, once the browser code succeeded, the last screen is
-        saved as <artefacts>/screenshots/<name>.png."""
+        """Patch the browser so that, once the browser code succeeded, the last screen
+        is saved as <artefacts>/screenshots/<name>.png."""
         original = ChromeBrowser._wait_code_ok
         target = artefacts_dir() / f"{name}.png"
 
@@ -90,12 +90,15 @@ class EmowatenDemoCase(HttpCase):
 
         return patch.object(ChromeBrowser, "_wait_code_ok", wait_and_shoot)
 
-    def run_journey(self, tour, login, lang, timeout=180):
-        """Run the tour as the demo user in the language; return the elapsed seconds."""
+    def run_journey(self, tour, login, lang, timeout=180, cookies=None):
+        """Run the tour as the demo user in the language; return the elapsed seconds.
+        The cookies pass the tour what only the server knows (ids, translated names)."""
         self.demo_user(login, lang)
         start = time.monotonic()
         with self._shooting(f"{tour}_{lang}"):
-            self.start_tour("/odoo", tour, login=login, timeout=timeout)
+            self.start_tour(
+                "/odoo", tour, login=login, timeout=timeout, cookies=cookies or {}
+            )
         elapsed = time.monotonic() - start
         _logger.info("emowaten_demo: %s as %s in %s: %.1fs", tour, login, lang, elapsed)
         return elapsed
