@@ -16,3 +16,4 @@ from . import ir_sequence
 from . import emowaten_request_demo
 from . import mail_thread
 from . import res_partner
+from . import res_users

@@ -13,3 +13,4 @@ from . import test_stage_moves
 from . import test_followers
 from . import test_intake
 from . import test_role_views
+from . import test_preferences
