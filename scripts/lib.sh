@@ -225,6 +225,21 @@ emw_our_addons() {
     echo "${names[*]}"
 }
 
+# The demo database — part of the product: every addon of ours with its demo data, in
+# Arabic and French too. The ONE definition of how it is built, used by `make run`
+# (scripts/run.sh) and by the test command's demo phase (scripts/build-demo-db, called by
+# scripts/run_tests.py), so the tests check exactly what `make run` serves.
+# Usage: emw_build_demo_db DB   (after emw_setup; DB must not exist yet)
+EMW_DEMO_LANGUAGES=ar_001,fr_FR
+emw_build_demo_db() {
+    local db="$1"
+    # shellcheck disable=SC2086
+    $EMW_ODOO -c "$EMW_ROOT/config/odoo.conf" --addons-path="$EMW_ADDONS_PATH" \
+        -d "$db" --db-filter="^$db\$" \
+        -i "$(emw_our_addons)" --with-demo --stop-after-init \
+        --load-language="$EMW_DEMO_LANGUAGES"
+}
+
 emw_setup() {
     # Odoo first: without it nothing else is worth installing, and the user hears so at once.
     emw_find_odoo

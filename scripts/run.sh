@@ -21,7 +21,7 @@ if psql -d "$DB" -tAc "select 1" >/dev/null 2>&1; then
     [ -z "$missing" ] || { emw_say "installing the addons missing from $DB: $missing"; odoo -i "$missing" --stop-after-init; }
 else
     emw_say "creating the database $DB with demo data and the addons $ADDONS (a few minutes, once)"
-    odoo -i "$ADDONS" --with-demo --stop-after-init --load-language=ar_001,fr_FR
+    emw_build_demo_db "$DB"
 fi
 
 cat >&2 <<MSG

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The test command (`make test`): set-up, lint, every Odoo test of every addon on a fresh
-# database, then pytest on tests/. Closing line: "N passed, N failed". Non-zero exit on any
-# failure, lint finding, or ERROR/WARNING log line.
-# Options are passed to scripts/run_tests.py (--keep-db, --odoo-only, --pytest-only, --addons).
+# database, the demo database built as `make run` builds it (its log checked, then the
+# journey tests tagged emowaten_demo on it), then pytest on tests/. Closing line:
+# "N passed, N failed". Non-zero exit on any failure, lint finding, or ERROR/WARNING log line.
+# Options are passed to scripts/run_tests.py (--keep-db, --odoo-only, --pytest-only,
+# --addons, --demo, --no-demo, --demo-only, --demo-db NAME; see README, "Running one test").
 set -u
 source "$(dirname "$0")/lib.sh"
 emw_setup
@@ -11,13 +13,16 @@ cd "$EMW_ROOT"
 
 lint_failed=0
 if [ "${EMOWATEN_SKIP_LINT:-0}" != 1 ]; then
+    lint_start=$SECONDS
     scripts/lint || lint_failed=1
+    emw_say "phase lint: $((SECONDS - lint_start)) s"
 fi
 
-"$EMW_PY" scripts/run_tests.py "$@" | tee .run-tests.out
+out="$(mktemp)"
+"$EMW_PY" scripts/run_tests.py "$@" | tee "$out"
 status=${PIPESTATUS[0]}
-line="$(tail -n1 .run-tests.out)"
-rm -f .run-tests.out
+line="$(tail -n1 "$out")"
+rm -f "$out"
 if [ "$lint_failed" = 1 ]; then
     # Lint counts as one more failed check in the closing line.
     p="${line%% passed*}"; f="${line#*passed, }"; f="${f%% failed*}"
