@@ -28,5 +28,8 @@
         "views/emowaten_request_views.xml",
         "views/emowaten_scan_menus.xml",
     ],
+    "demo": [
+        "demo/emowaten_scan_demo.xml",
+    ],
     "installable": True,
 }

@@ -287,19 +287,25 @@ OFFICE_THEMES = {
     "municipality": ["lighting", "sanitation", "environment", "building", "roads"],
     "governorate": list(SUBJECTS),
 }
-PLACES = [
+PLACES_AR = [
     "حي النصر",
     "حي الزهور",
     "حي التضامن",
     "المنزه السادس",
     "حي الخضراء",
     "سيدي حسين",
+    "ساقية الزيت",
+    "طريق قرمدة",
+]
+PLACES_FR = [
     "la cité Ennasr",
     "El Menzah",
     "Sakiet Ezzit",
     "la route de Gremda",
     "Hay Ettadhamen",
     "la cité El Habib",
+    "Bab Souika",
+    "La Marsa",
 ]
 AR_FIRST = [
     "محمد",
@@ -580,7 +586,8 @@ class _DemoBuilder:
         for _attempt in range(50):
             theme = rng.choice(themes)
             subject, description, category, code = rng.choice(SUBJECTS[theme])
-            subject = subject.format(place=rng.choice(PLACES))
+            places = PLACES_AR if _letter_lang(subject) == "ar" else PLACES_FR
+            subject = subject.format(place=rng.choice(places))
             citizen = partner or rng.choice(self.citizens)
             key = (citizen.id, subject.split(" ")[0], theme)
             if key not in self.used_pairs or partner:
@@ -654,20 +661,17 @@ class _DemoBuilder:
             )
         return self._as(self.env["emowaten.answer"], user).create(vals)
 
-    def _send_later(self, answer, callback=None, letter=False):
-        self.to_send.append((answer, callback, letter))
+    def _send_later(self, answer, callback=None):
+        self.to_send.append((answer, callback))
 
     def _send_all(self):
-        """Send the answers as an agent would. Rendering a letter runs wkhtmltopdf
-        (over a second each, one document per run): only the letters the portal
-        citizen downloads are rendered now, the others print on demand from the
-        answer, and the chatter carries the answer's text as when it is sent."""
-        for answer, callback, letter in self.to_send:
-            answer = self._as(answer, answer.author_id or self.admin)
-            if letter:
-                answer.action_send()
-            else:
-                self._send_without_letter(answer)
+        """Send the answers as an agent would, without their PDF letters: rendering
+        one runs wkhtmltopdf (over a second per letter), and during the install there
+        is no web server to serve the letterhead's styles, so the letter would come
+        out unstyled. The letters print on demand from the answer; the chatter and
+        the portal carry the answer's text as when it is sent."""
+        for answer, callback in self.to_send:
+            self._send_without_letter(self._as(answer, answer.author_id or self.admin))
             if callback:
                 callback()
 
@@ -1013,7 +1017,7 @@ class _DemoBuilder:
                 self._as(request, agent).action_start_study()
                 template = self._xref("emowaten_petitions.answer_template_lighting")
                 answer = self._answer(request, agent, template=template)
-                self._send_later(answer, letter=True)
+                self._send_later(answer)
             else:
                 self._apply(request, recipe)
 
@@ -1066,4 +1070,87 @@ class _DemoBuilder:
         self._send_all()
         self._crons()
         self.requests |= self.requests.child_ids
+        self._backdate()
         return self.requests
+
+    def _backdate(self):
+        """The requests were registered up to five months ago but worked on just now:
+        spread their history (close dates, answers, ratings, chatter, custody) from
+        the registration onwards, as if it had happened at the office's pace."""
+        self.env.flush_all()
+        cr = self.env.cr
+        ids = self.requests.ids
+        cr.execute(
+            """UPDATE emowaten_request
+                  SET close_date = LEAST(
+                          registration_date + ((id %% 37) + 4) * interval '1 day',
+                          (now() at time zone 'UTC') - interval '2 hours')
+                WHERE id = ANY(%s) AND close_date IS NOT NULL
+                  AND registration_date IS NOT NULL""",
+            [ids],
+        )
+        cr.execute(
+            """UPDATE emowaten_request
+                  SET rating_date = LEAST(close_date + interval '2 days',
+                                          now() at time zone 'UTC')
+                WHERE id = ANY(%s) AND rating_date IS NOT NULL
+                  AND close_date IS NOT NULL""",
+            [ids],
+        )
+        cr.execute(
+            """UPDATE emowaten_answer a SET date_sent = r.close_date
+                 FROM emowaten_request r
+                WHERE r.id = a.request_id AND r.id = ANY(%s) AND a.date_sent IS NOT NULL
+                  AND r.close_date IS NOT NULL""",
+            [ids],
+        )
+        # the events of a file are at most a day and a half apart; the last one of a
+        # finished file is its close date
+        cr.execute(
+            """WITH h AS (
+                   SELECT m.id, r.registration_date AS start,
+                          COALESCE(r.close_date, now() at time zone 'UTC') AS stop,
+                          r.close_date IS NOT NULL AS done,
+                          row_number() OVER (PARTITION BY m.res_id ORDER BY m.id)
+                              AS rank,
+                          count(*) OVER (PARTITION BY m.res_id) AS total
+                     FROM mail_message m JOIN emowaten_request r ON r.id = m.res_id
+                    WHERE m.model = 'emowaten.request' AND m.res_id = ANY(%s)
+                      AND r.registration_date IS NOT NULL
+               )
+               UPDATE mail_message m
+                  SET date = CASE WHEN h.done AND h.rank = h.total AND h.total > 1
+                                  THEN h.stop
+                                  ELSE h.start + LEAST((h.stop - h.start) / h.total,
+                                                       interval '36 hours')
+                                                 * (h.rank - 1) END
+                 FROM h WHERE h.id = m.id""",
+            [ids],
+        )
+        cr.execute(
+            """WITH h AS (
+                   SELECT c.id, r.registration_date AS start,
+                          COALESCE(r.close_date, now() at time zone 'UTC') AS stop,
+                          row_number() OVER (PARTITION BY c.request_id ORDER BY c.id)
+                              AS rank,
+                          count(*) OVER (PARTITION BY c.request_id) AS total
+                     FROM emowaten_request_custody c
+                     JOIN emowaten_request r ON r.id = c.request_id
+                    WHERE c.request_id = ANY(%s) AND r.registration_date IS NOT NULL
+               ), d AS (
+                   SELECT id, request_id, start + LEAST((stop - start) / total,
+                                            interval '36 hours') * (rank - 1) AS at
+                     FROM h JOIN emowaten_request_custody USING (id)
+               ), n AS (
+                   SELECT id, at,
+                          lead(at) OVER (PARTITION BY request_id ORDER BY id) AS next_at
+                     FROM d
+               )
+               UPDATE emowaten_request_custody c
+                  SET date_from = n.at,
+                      date_to = CASE WHEN c.date_to IS NULL THEN NULL
+                                     ELSE COALESCE(n.next_at, c.date_to) END
+                 FROM n WHERE n.id = c.id""",
+            [ids],
+        )
+        self.env.invalidate_all()
