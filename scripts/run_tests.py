@@ -308,73 +308,63 @@ def empty_db_phase(args, addons, summary, demo_counts):
     return passed, failed
 
 
-def demo_phase(args, summary):
+def demo_phase(args, db, summary):
     """Phase 2: the demo database built as `make run` builds it, its log checked,
     then the tests tagged emowaten_demo on it.
-    Returns (passed, failed, tests per module)."""
+    Returns (passed, failed, tests per module, whether the database was built)."""
     passed = failed = 0
     per_module = {}
     reuse = bool(args.demo_db) and db_exists(args.demo_db)
-    db = args.demo_db or f"emowaten_demo_test_{os.getpid()}"
-    keep = args.keep_db or bool(args.demo_db)
     build_log = RUN_DIR / "odoo-demo-build.log"
     tests_log = RUN_DIR / "odoo-demo-tests.log"
     has_demo_addon = (ROOT / "addons" / DEMO_ADDON / "__manifest__.py").exists()
-    try:
-        if reuse:
-            summary.append(f"  phase demo build: skipped, reusing the database {db}")
-        else:
-            drop_db(db)
-            code, seconds = build_demo_db(db, build_log)
-            _p, _f, _m, problems, _r, _s = analyse_log(build_log)
-            summary.append(f"  phase demo build ({seconds:.0f} s, log {build_log}):")
-            if code != 0:
-                summary.append(f"    FAILED: the demo build exited with {code}")
-                failed += 1
-            failed += report_problems(summary, problems, build_log)
-            summary.append(f"    the demo database: {'FAILED' if failed else 'ok'}")
-            if code != 0:
-                return passed, failed, per_module
-        if not has_demo_addon:
-            summary.append(f"  phase demo tests: skipped, no addon {DEMO_ADDON} yet")
-            return passed, failed, per_module
-        browser = find_browser()
-        if not browser:
-            summary.append(
-                "  phase demo tests: FAILED: no Chromium found (tried "
-                + ", ".join(BROWSERS)
-                + "): the tours would be skipped. Install the Debian package chromium."
-            )
-            return passed, failed + 1, per_module
-        code, seconds = run_demo_tests(db, tests_log)
-        p, f, per_module, problems, result_seen, skipped = analyse_log(tests_log)
-        passed += p
-        summary.append(f"  phase demo tests ({seconds:.0f} s, log {tests_log}):")
-        for module, count in sorted(per_module.items()):
-            summary.append(f"    Odoo tests tagged {DEMO_TAG} of {module}: {count}")
-        if not per_module.get(DEMO_ADDON):
-            summary.append(f"    FAILED: no test tagged {DEMO_TAG} ran in {DEMO_ADDON}")
-            f += 1
-        if skipped:
-            # a journey that skips (no browser, no devtools) has tested nothing
-            summary.append(f"    FAILED: {len(skipped)} test(s) skipped:")
-            summary.extend("      " + line[:400] for line in skipped[:20])
-            f += 1
-        if code != 0 or not result_seen:
-            summary.append(
-                f"    FAILED: Odoo exited with {code}; "
-                f"no result line: {not result_seen}"
-            )
-            f += 1
-        f += report_problems(summary, problems, tests_log)
-        summary.append(f"    {p} passed, {f} failed")
-        failed += f
-        return passed, failed, per_module
-    finally:
-        if keep:
-            summary.append(f"  (kept the demo database {db})")
-        else:
-            drop_db(db)
+    if reuse:
+        summary.append(f"  phase demo build: skipped, reusing the database {db}")
+    else:
+        drop_db(db)
+        code, seconds = build_demo_db(db, build_log)
+        _p, _f, _m, problems, _r, _s = analyse_log(build_log)
+        summary.append(f"  phase demo build ({seconds:.0f} s, log {build_log}):")
+        if code != 0:
+            summary.append(f"    FAILED: the demo build exited with {code}")
+            failed += 1
+        failed += report_problems(summary, problems, build_log)
+        summary.append(f"    the demo database: {'FAILED' if failed else 'ok'}")
+        if code != 0:
+            return passed, failed, per_module, False
+    if not has_demo_addon:
+        summary.append(f"  phase demo tests: skipped, no addon {DEMO_ADDON} yet")
+        return passed, failed, per_module, True
+    if not find_browser():
+        summary.append(
+            "  phase demo tests: FAILED: no Chromium found (tried "
+            + ", ".join(BROWSERS)
+            + "): the tours would be skipped. Install the Debian package chromium."
+        )
+        return passed, failed + 1, per_module, True
+    code, seconds = run_demo_tests(db, tests_log)
+    p, f, per_module, problems, result_seen, skipped = analyse_log(tests_log)
+    passed += p
+    summary.append(f"  phase demo tests ({seconds:.0f} s, log {tests_log}):")
+    for module, count in sorted(per_module.items()):
+        summary.append(f"    Odoo tests tagged {DEMO_TAG} of {module}: {count}")
+    if not per_module.get(DEMO_ADDON):
+        summary.append(f"    FAILED: no test tagged {DEMO_TAG} ran in {DEMO_ADDON}")
+        f += 1
+    if skipped:
+        # a journey that skips (no browser, no devtools) has tested nothing
+        summary.append(f"    FAILED: {len(skipped)} test(s) skipped:")
+        summary.extend("      " + line[:400] for line in skipped[:20])
+        f += 1
+    if code != 0 or not result_seen:
+        summary.append(
+            f"    FAILED: Odoo exited with {code}; no result line: {not result_seen}"
+        )
+        f += 1
+    f += report_problems(summary, problems, tests_log)
+    summary.append(f"    {p} passed, {f} failed")
+    failed += f
+    return passed, failed, per_module, True
 
 
 def main():
@@ -423,9 +413,13 @@ def main():
 
     demo_counts = None
     demo_summary = []
+    demo_db = args.demo_db or f"emowaten_demo_test_{os.getpid()}"
+    demo_built = False
     if run_demo:
         # first, so the empty-database phase can count emowaten_demo's tests
-        passed, failed, demo_counts = demo_phase(args, demo_summary)
+        passed, failed, demo_counts, demo_built = demo_phase(
+            args, demo_db, demo_summary
+        )
         total_passed += passed
         total_failed += failed
     elif not args.pytest_only:
@@ -441,13 +435,21 @@ def main():
 
     if run_pytest_phase:
         t0 = time.monotonic()
-        passed, failed = run_pytest({})
+        # pytest's demo server serves the demo database just built and checked,
+        # instead of building another one
+        passed, failed = run_pytest({"EMOWATEN_DEMO_DB": demo_db} if demo_built else {})
         summary.append(
             f"  phase pytest (tests/, {time.monotonic() - t0:.0f} s):"
             f" {passed} passed, {failed} failed"
         )
         total_passed += passed
         total_failed += failed
+
+    if run_demo:
+        if args.keep_db or args.demo_db:
+            summary.append(f"  (kept the demo database {demo_db})")
+        else:
+            drop_db(demo_db)
 
     print("\n[e-mowaten] summary")
     print("\n".join(summary))

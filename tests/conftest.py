@@ -68,26 +68,23 @@ class OdooServer:
 
 @pytest.fixture(scope="session")
 def demo_server(tmp_path_factory):
-    """A database with demo data and every addon — what `make run` builds — served on a
-    free port. Dropped at the end of the session."""
-    db = f"emowaten_pytest_{os.getpid()}"
+    """A database with demo data and every addon — what `make run` builds, by the same
+    step (scripts/build-demo-db) — served on a free port. The test command passes the
+    demo database it has just built and checked in EMOWATEN_DEMO_DB: it is reused
+    (and dropped by the test command); otherwise one is built here and dropped at the
+    end of the session."""
+    given = os.environ.get("EMOWATEN_DEMO_DB")
+    db = given or f"emowaten_pytest_{os.getpid()}"
     log = tmp_path_factory.mktemp("odoo") / "server.log"
-    subprocess.run(["dropdb", "--if-exists", db], check=False)
-    install = subprocess.run(
-        odoo_cmd(
-            db,
-            "-i",
-            ",".join(our_addons()),
-            "--with-demo",
-            "--stop-after-init",
-            "--max-cron-threads",
-            "0",
-        ),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert install.returncode == 0, install.stdout[-5000:] + install.stderr[-5000:]
+    if not given:
+        subprocess.run(["dropdb", "--if-exists", db], check=False)
+        install = subprocess.run(
+            ["bash", str(ROOT / "scripts" / "build-demo-db"), db],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert install.returncode == 0, install.stdout[-5000:] + install.stderr[-5000:]
     port = free_port()
     with open(log, "w") as out:
         proc = subprocess.Popen(
@@ -114,4 +111,5 @@ def demo_server(tmp_path_factory):
             proc.wait(30)
         except subprocess.TimeoutExpired:
             proc.kill()
-        subprocess.run(["dropdb", "--if-exists", db], check=False)
+        if not given:
+            subprocess.run(["dropdb", "--if-exists", db], check=False)
