@@ -211,3 +211,64 @@ def test_odoo_wrapper_shell_runs_a_script(demo_server):
     )
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     assert "EMW-SHELL True" in proc.stdout, proc.stdout[-2000:] + proc.stderr[-2000:]
+
+
+def _run_tests_module():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "emowaten_run_tests", ROOT / "scripts" / "run_tests.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_log_analysis_counts_tests_not_browser_lines_nor_subtests(tmp_path):
+    """A tour's browser logs "Starting ..." under the test's logger, and each failed
+    subtest counts as one failure in Odoo's result line: neither may inflate the test
+    count nor make the passed count negative."""
+    head = "2026-12-04 01:03:26,966 28688"
+    log = tmp_path / "odoo.log"
+    log.write_text(
+        f"{head} INFO db odoo.addons.emowaten_demo.tests.test_clickbot: "
+        "Starting TestClickEverywhere.test_admin_ar ... \n"
+        f"{head} INFO db odoo.addons.emowaten_demo.tests.test_clickbot."
+        "TestClickEverywhere.test_admin_ar.browser: Starting clickbot\n"
+        f"{head} INFO db odoo.addons.emowaten_demo.tests.test_journey: "
+        "skipped TestJourney.test_citizen : Chrome executable not found\n"
+        f"{head} ERROR db odoo.tests.result: 3 failed, 0 error(s) of 1 tests "
+        "when loading database 'db'\n"
+    )
+    passed, failed, per_module, problems, result_seen, skipped = (
+        _run_tests_module().analyse_log(log)
+    )
+    assert (passed, failed, result_seen) == (0, 3, True)
+    assert per_module == {"emowaten_demo": 1}
+    assert len(problems) == 1 and "odoo.tests.result" in problems[0]
+    assert len(skipped) == 1 and "Chrome executable not found" in skipped[0]
+
+
+def test_make_run_and_the_test_command_build_the_demo_database_alike():
+    """One definition of the demo database (scripts/lib.sh), used by both commands."""
+    lib = (ROOT / "scripts" / "lib.sh").read_text()
+    assert "emw_build_demo_db()" in lib
+    assert "--with-demo" in lib and "--load-language" in lib
+    assert "emw_build_demo_db" in (ROOT / "scripts" / "run.sh").read_text()
+    assert "emw_build_demo_db" in (ROOT / "scripts" / "build-demo-db").read_text()
+    assert "build-demo-db" in (ROOT / "scripts" / "run_tests.py").read_text()
+    assert "--with-demo" not in (ROOT / "scripts" / "run.sh").read_text()
+
+
+def test_demo_build_refuses_an_existing_database():
+    """scripts/build-demo-db never installs over a database (e.g. make run's)."""
+    proc = subprocess.run(
+        ["bash", str(ROOT / "scripts" / "build-demo-db"), "postgres"],
+        env={**os.environ, "EMOWATEN_SKIP_SETUP": "1"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode != 0
+    assert "exists already" in proc.stderr
