@@ -4,7 +4,7 @@
 
 help:
 	@echo "make run   - set up everything, create the demo database 'emowaten', serve on http://localhost:8069"
-	@echo "make test  - set up everything, run lint, every Odoo test on a fresh database, and pytest tests/"
+	@echo "make test  - set up everything, run lint, every Odoo test on a fresh database, the demo database (built as make run builds it) and its journeys, and pytest tests/"
 	@echo "make lint  - ruff, pylint-odoo (mandatory checks), oca-checks-odoo-module, oca-checks-po"
 	@echo "make bench - the benchmark suite at national scale (QUICK=1 for the quick size)"
 
