@@ -878,7 +878,8 @@ class EmowatenRequest(models.Model):
         groups = defaultdict(list)
         for request in self:
             staff = set()
-            if not self.env.user.share:
+            # as mail.thread does: not OdooBot (crons, mail gateway), inactive
+            if self.env.user.active and not self.env.user.share:
                 staff.add(author.id)
             staff.update((request.user_id | request.correspondent_id).partner_id.ids)
             if request.confidential:

@@ -101,3 +101,44 @@ class TestMailGateway(EmowatenPetitionsCase):
         self.assertEqual(request.subject, "طلب إرشاد")
         self.assertNotIn("\x00", request.description)
         self.assertIn("facture-steg.pdf", request.attachment_ids.mapped("name"))
+
+    def test_emailed_reply_notifies_the_staff_following_the_file(self):
+        request = (
+            self.env["emowaten.request"]
+            .with_user(self.user_agent)
+            .create(
+                {
+                    "office_id": self.office_a.id,
+                    "type_id": self.type_petition.id,
+                    "partner_id": self.citizen.id,
+                    "subject": "Éclairage public",
+                    "channel": "counter",
+                    "state": "registered",
+                    "user_id": self.user_manager.id,
+                }
+            )
+        )
+        request.action_suspend("copie de la CIN")
+        asked = request.message_ids.filtered("message_id")[:1]
+        reply = MAIL.format(
+            email_from=self.citizen.email,
+            name=self.citizen.name,
+            to="brc-testville@brc.test.tn",
+            subject=f"Re: {request.name}",
+            msg_id="<reply-789@example.tn>",
+            extra=f"In-Reply-To: {asked.message_id}\nReferences: {asked.message_id}\n",
+            body="Voici la copie de ma CIN.",
+        )
+        self.assertEqual(
+            self.env["mail.thread"].message_process(None, reply), request.id
+        )
+        message = request.message_ids.filtered(
+            lambda m: m.message_id == "<reply-789@example.tn>"
+        )
+        self.assertEqual(message.author_id, self.citizen)
+        notified = (
+            self.env["mail.notification"]
+            .search([("mail_message_id", "=", message.id)])
+            .res_partner_id
+        )
+        self.assertEqual(notified, (self.user_agent | self.user_manager).partner_id)

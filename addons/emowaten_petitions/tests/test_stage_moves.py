@@ -85,5 +85,14 @@ class TestStageMoves(EmowatenPetitionsCase):
         requests.action_resume()
         self.assertFalse(any(requests.mapped("deadline_suspended")))
         requests.action_extend(5, "Enquête sur place")
+        transfer = (
+            self.env["emowaten.request.transfer"]
+            .with_user(self.user_agent)
+            .with_context(active_model="emowaten.request", active_ids=requests.ids)
+            .create({"body_id": self.body_x.id, "reason": "Compétence du ministère"})
+        )
+        transfer.action_transfer()
+        self.assertEqual(requests.body_id, self.body_x)
+        self.assertEqual(set(requests.mapped("transfer_count")), {1})
         requests.action_withdraw()
         self.assertEqual(set(requests.mapped("state")), {"withdrawn"})
