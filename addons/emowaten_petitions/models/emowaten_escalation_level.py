@@ -76,7 +76,9 @@ class EmowatenEscalationLevel(models.Model):
         today = fields.Date.context_today(self)
         activity_vals = []
         for request in requests:
-            for user in self._emowaten_targets(request, central_users):
+            targets = self._emowaten_targets(request, central_users)
+            # a confidential file is escalated to its designated staff only
+            for user in request._emowaten_allowed_users(targets):
                 activity_vals.append(
                     {
                         "res_model_id": model_id,

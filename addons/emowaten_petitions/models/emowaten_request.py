@@ -917,6 +917,16 @@ class EmowatenRequest(models.Model):
         designated = self.sudo().type_id.designated_user_ids.filtered("active")
         return designated.partner_id | self.sudo().partner_id
 
+    def _emowaten_allowed_users(self, users):
+        """The staff to alert about this request (an activity, an escalation): on a
+        confidential type, only its designated staff, all of them when none of
+        ``users`` is."""
+        self.ensure_one()
+        if not self.confidential:
+            return users
+        designated = self.sudo().type_id.designated_user_ids.filtered("active")
+        return (users & designated) or designated
+
     def _emowaten_allowed_partners(self, partner_ids):
         """``partner_ids`` without those who may not hear of a confidential request
         in ``self``."""
@@ -1456,7 +1466,7 @@ class EmowatenRequest(models.Model):
 
     def _emowaten_transfer_alert(self):
         self.ensure_one()
-        managers = self.office_id.manager_user_ids
+        managers = self._emowaten_allowed_users(self.office_id.manager_user_ids)
         note = self.env._(
             "%s has been transferred three times: check that it is not bouncing "
             "between "

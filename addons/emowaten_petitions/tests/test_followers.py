@@ -97,3 +97,16 @@ class TestFollowers(EmowatenPetitionsCase):
             message_type="comment",
         )
         self.assertEqual(self._notified(note), designated | self.citizen)
+
+    def test_confidential_escalation_goes_to_designated_staff(self):
+        request = self._request(
+            type_id=self.type_corruption.id, user_id=self.user_agent.id
+        )
+        levels = self.env["emowaten.escalation.level"].search([])
+        for level in levels:
+            level._emowaten_apply(request)
+        activities = self.env["mail.activity"].search(
+            [("res_model", "=", "emowaten.request"), ("res_id", "=", request.id)]
+        )
+        self.assertTrue(activities)
+        self.assertEqual(activities.user_id, self.user_designated)
