@@ -4,4 +4,5 @@ from . import (
     test_journey_agent,
     test_journey_citizen,
     test_journey_signatory,
+    test_journey_staff,
 )
