@@ -12,6 +12,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import email_split, format_date, html2plaintext
+from odoo.tools.sql import column_exists, table_exists
 
 from ..tools import arabic_normalize, text_similarity
 
@@ -325,6 +326,21 @@ class EmowatenRequest(models.Model):
         "This reference number was already given.",
     )
     _receipt_pending_idx = models.Index("(id) WHERE receipt_pending")
+
+    def _auto_init(self):
+        # escalation_level_id came after escalation_level: fill it in one UPDATE for
+        # the files already escalated, rather than let the ORM compute a million rows
+        fill = table_exists(self.env.cr, self._table) and not column_exists(
+            self.env.cr, self._table, "escalation_level_id"
+        )
+        res = super()._auto_init()
+        if fill and table_exists(self.env.cr, "emowaten_escalation_level"):
+            self.env.cr.execute(
+                """UPDATE emowaten_request r SET escalation_level_id = l.id
+                     FROM emowaten_escalation_level l
+                    WHERE r.escalation_level > 0 AND l.sequence = r.escalation_level"""
+            )
+        return res
 
     # ---------------------------------------------------------------- defaults
     @api.model
