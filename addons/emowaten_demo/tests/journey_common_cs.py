@@ -81,17 +81,20 @@ class JourneyCase(HttpCase):
         """Save the whole page currently shown by the browser as a PNG."""
         try:
             metrics = browser._websocket_request("Page.getLayoutMetrics")
-            size = metrics.get("cssContentSize") or metrics.get("contentSize") or {}
+            content = metrics.get("cssContentSize") or {}
+            viewport = metrics.get("cssLayoutViewport") or {}
             params = {"format": "png"}
-            width, height = size.get("width"), size.get("height")
-            if width and height:
+            # pages longer than the window (the portal's) are taken whole; the web
+            # client scrolls inside the window and is taken as shown. The content's
+            # origin is not 0 on right-to-left pages.
+            if content.get("height", 0) > viewport.get("clientHeight", 0) + 1:
                 params.update(
                     captureBeyondViewport=True,
                     clip={
-                        "x": 0,
-                        "y": 0,
-                        "width": width,
-                        "height": min(height, 6000),
+                        "x": content.get("x", 0),
+                        "y": content.get("y", 0),
+                        "width": content["width"],
+                        "height": min(content["height"], 6000),
                         "scale": 1,
                     },
                 )

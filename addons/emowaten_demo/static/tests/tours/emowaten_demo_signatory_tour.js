@@ -28,6 +28,8 @@ const WORDING = [
     ".modal-footer button",
     ".modal .o_field_widget[name=result_html] p",
     ".o_searchview .o_facet_value",
+    ".o_breadcrumb .active",
+    ".o_form_view .oe_title",
 ].join(", ");
 const KEY = "emowaten_demo_signatory_problems";
 
