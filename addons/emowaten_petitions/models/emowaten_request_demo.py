@@ -385,6 +385,7 @@ FULL_RECIPE = [
     "suspended",
     "resumed",
     "extended",
+    "due_soon",
     "overdue",
     "overdue",
     "overdue_old",
@@ -501,6 +502,10 @@ class _DemoBuilder:
     """Builds the demo set; one instance per populate call."""
 
     def __init__(self, env):
+        # the chatter is written in the language the offices work in (the demo
+        # users' language), Arabic when it is installed
+        lang = env["emowaten.request"]._emowaten_lang("ar")
+        env = env(context=dict(env.context, lang=lang))
         self.env = env
         self.rng = random.Random(SEED)
         self.today = fields.Date.context_today(env["emowaten.request"])
@@ -522,7 +527,10 @@ class _DemoBuilder:
         return self.ref(xmlid, raise_if_not_found=False)
 
     def _as(self, records, user):
-        return records.with_user(user).sudo()
+        records = records.with_user(user).sudo()
+        if user.lang and user.lang != records.env.lang:
+            records = records.with_context(lang=user.lang)
+        return records
 
     def _office_user(self, office):
         if office.id not in self._agents:
@@ -603,6 +611,9 @@ class _DemoBuilder:
         if days_ago is None:
             if recipe in OLD_RECIPES:
                 days_ago = rng.randint(75, 140)
+            elif recipe == "due_soon":
+                # a petition (60 days) due within the reminder's five days
+                days_ago = rng.randint(56, 58)
             elif recipe in DONE_RECIPES:
                 days_ago = rng.randint(20, 150)
             elif recipe in ("registered", "registered_urgent"):
@@ -612,7 +623,13 @@ class _DemoBuilder:
         day = self.today - timedelta(days=days_ago)
         if code == "guidance" and recipe in OLD_RECIPES:
             code = "petition"
-        if recipe in ("to_sign", "answered_rated", "closed", "study_petition"):
+        if recipe in (
+            "to_sign",
+            "answered_rated",
+            "closed",
+            "study_petition",
+            "due_soon",
+        ):
             code = "petition"
         channels = ["counter", "counter", "portal", "post", "email", "phone", "mobile"]
         return {
@@ -722,7 +739,7 @@ class _DemoBuilder:
                 self._as(child, child.correspondent_id or agent).action_start_study()
             return
         req.action_start_study()
-        if recipe in ("study", "study_petition", "overdue", "overdue_old"):
+        if recipe in ("study", "study_petition", "due_soon", "overdue", "overdue_old"):
             return
         if recipe == "suspended":
             req.action_suspend()
@@ -800,21 +817,16 @@ class _DemoBuilder:
             else self.env["emowaten.body"]
         )
         lang = _letter_lang(req.subject)
-        wizard = (
-            self.env["emowaten.request.screen"]
-            .with_user(req.env.user)
-            .sudo()
-            .create(
-                {
-                    "request_id": req.id,
-                    "reason_id": reason.id,
-                    "competent_body_id": competent.id if competent else False,
-                    "competent_body_text": False
-                    if competent or not reason.needs_competent_body
-                    else "المحكمة الإدارية",
-                    "lang": lang,
-                }
-            )
+        wizard = self._as(self.env["emowaten.request.screen"], req.env.user).create(
+            {
+                "request_id": req.id,
+                "reason_id": reason.id,
+                "competent_body_id": competent.id if competent else False,
+                "competent_body_text": False
+                if competent or not reason.needs_competent_body
+                else "المحكمة الإدارية",
+                "lang": lang,
+            }
         )
         req.write(
             {
