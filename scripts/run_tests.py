@@ -415,41 +415,44 @@ def main():
     demo_summary = []
     demo_db = args.demo_db or f"emowaten_demo_test_{os.getpid()}"
     demo_built = False
-    if run_demo:
-        # first, so the empty-database phase can count emowaten_demo's tests
-        passed, failed, demo_counts, demo_built = demo_phase(
-            args, demo_db, demo_summary
-        )
-        total_passed += passed
-        total_failed += failed
-    elif not args.pytest_only:
-        demo_summary.append(
-            "  phase demo: skipped"
-            + (" (--addons given; add --demo to run it)" if args.addons else "")
-        )
-    if run_empty:
-        passed, failed = empty_db_phase(args, addons, summary, demo_counts)
-        total_passed += passed
-        total_failed += failed
-    summary.extend(demo_summary)
+    try:
+        if run_demo:
+            # first, so the empty-database phase can count emowaten_demo's tests
+            passed, failed, demo_counts, demo_built = demo_phase(
+                args, demo_db, demo_summary
+            )
+            total_passed += passed
+            total_failed += failed
+        elif not args.pytest_only:
+            demo_summary.append(
+                "  phase demo: skipped"
+                + (" (--addons given; add --demo to run it)" if args.addons else "")
+            )
+        if run_empty:
+            passed, failed = empty_db_phase(args, addons, summary, demo_counts)
+            total_passed += passed
+            total_failed += failed
+        summary.extend(demo_summary)
 
-    if run_pytest_phase:
-        t0 = time.monotonic()
-        # pytest's demo server serves the demo database just built and checked,
-        # instead of building another one
-        passed, failed = run_pytest({"EMOWATEN_DEMO_DB": demo_db} if demo_built else {})
-        summary.append(
-            f"  phase pytest (tests/, {time.monotonic() - t0:.0f} s):"
-            f" {passed} passed, {failed} failed"
-        )
-        total_passed += passed
-        total_failed += failed
-
-    if run_demo:
-        if args.keep_db or args.demo_db:
-            summary.append(f"  (kept the demo database {demo_db})")
-        else:
+        if run_pytest_phase:
+            t0 = time.monotonic()
+            # pytest's demo server serves the demo database just built and checked,
+            # instead of building another one
+            passed, failed = run_pytest(
+                {"EMOWATEN_DEMO_DB": demo_db} if demo_built else {}
+            )
+            summary.append(
+                f"  phase pytest (tests/, {time.monotonic() - t0:.0f} s):"
+                f" {passed} passed, {failed} failed"
+            )
+            total_passed += passed
+            total_failed += failed
+    finally:
+        # the throw-away demo database goes, even after a failure or Ctrl-C
+        if run_demo and not (args.keep_db or args.demo_db):
             drop_db(demo_db)
+    if run_demo and (args.keep_db or args.demo_db):
+        summary.append(f"  (kept the demo database {demo_db})")
 
     print("\n[e-mowaten] summary")
     print("\n".join(summary))
