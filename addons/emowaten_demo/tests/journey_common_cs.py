@@ -21,6 +21,8 @@ _logger = logging.getLogger(__name__)
 
 DEMO_PASSWORD = "emowaten"  # every demo user's password (emowaten_base demo data)
 LANG_URL_CODES = {"ar_001": "ar", "fr_FR": "fr"}
+# a tour step logging this, followed by a name, has the screen saved under that name
+SCREENSHOT_SIGNAL = "emowaten-screenshot:"
 
 
 def artefacts_dir():
@@ -110,8 +112,10 @@ class JourneyCase(HttpCase):
     @contextlib.contextmanager
     def _capturing_last_screen(self, name):
         """Take a screenshot when the tour ends, passed or failed, before the browser
-        is closed."""
+        is closed; and one of the window each time a step logs
+        ``emowaten-screenshot:<suffix>`` (a screen in the middle of the journey)."""
         original = ChromeBrowser._wait_code_ok
+        original_console = ChromeBrowser._handle_console
         case = self
 
         def wait_code_ok(browser, *args, **kwargs):
@@ -120,7 +124,30 @@ class JourneyCase(HttpCase):
             finally:
                 case._screenshot(browser, name)
 
-        with patch.object(ChromeBrowser, "_wait_code_ok", wait_code_ok):
+        def handle_console(browser, type, args=None, **kwargs):  # noqa: A002
+            first = (args or [{}])[0].get("value")
+            if isinstance(first, str) and first.startswith(SCREENSHOT_SIGNAL):
+                path = artefacts_dir() / f"{name}_{first[len(SCREENSHOT_SIGNAL) :]}.png"
+
+                def save(future):
+                    try:
+                        path.write_bytes(base64.b64decode(future.result()["data"]))
+                        _logger.info("Journey screenshot saved: %s", path)
+                    except Exception as error:  # noqa: BLE001
+                        _logger.info("Journey screenshot %s failed: %s", path, error)
+
+                # from the browser's receiving thread: ask, and save on the answer
+                future = browser._websocket_send(
+                    "Page.captureScreenshot", params={"format": "png"}, with_future=True
+                )
+                if future:
+                    future.add_done_callback(save)
+            return original_console(browser, type, args=args, **kwargs)
+
+        with (
+            patch.object(ChromeBrowser, "_wait_code_ok", wait_code_ok),
+            patch.object(ChromeBrowser, "_handle_console", handle_console),
+        ):
             yield
 
     def run_journey(self, url, tour, name, login=None, cookies=None, timeout=180):

@@ -8,6 +8,7 @@ letter is queued.
 
 from odoo.exceptions import UserError
 from odoo.tests import tagged
+from odoo.tools.translate import code_translations
 
 from .journey_common_cs import JourneyCase
 
@@ -119,6 +120,7 @@ class TestJourneySignatory(JourneyCase):
             self.assertEqual(answer.signed_attachment_id.mimetype, "application/pdf")
             logs = answer.emowaten_signature_log_ids
             self.assertIn("signed", logs.mapped("event"))
+            self.assertIn("refused", logs.mapped("event"), "the wrong PIN is audited")
             # the wrong PIN refused the run and lost nothing
             self.assertTrue(
                 all(a.state == "to_sign" for a in others),
@@ -133,7 +135,20 @@ class TestJourneySignatory(JourneyCase):
             self.assertTrue(
                 to_citizen, "the citizen's e-mail with the signed letter is queued"
             )
-            self.assertIn(answer.request_id.partner_id, to_citizen.recipient_ids)
+            citizen = answer.request_id.partner_id
+            self.assertIn(citizen, to_citizen.recipient_ids)
+            # the citizen reads the e-mail in their own language, whatever the
+            # signatory's
+            source = "Answer to your request %s"
+            translated = code_translations.get_python_translations(
+                "emowaten_petitions", citizen.lang
+            ).get(source, source)
+            self.assertEqual(
+                to_citizen[:1].subject,
+                translated % answer.request_id.name,
+                f"the e-mail to a citizen whose language is {citizen.lang} is written "
+                f"in it, not in the signatory's ({lang})",
+            )
         return duration
 
     def test_signatory_journey_arabic(self):

@@ -201,6 +201,14 @@ registry.category("web_tour.tours").add("emowaten_demo_citizen_tour", {
                 checkDirection();
             },
         },
+        {
+            content: "Keep a picture of the receipt",
+            trigger: ".o_emowaten_receipt",
+            async run() {
+                console.log("emowaten-screenshot:receipt");
+                await new Promise((resolve) => setTimeout(resolve, 1000));
+            },
+        },
         // ---------------------------------------------------------- tracking
         {
             content: "Go to the tracking page",

@@ -2,7 +2,7 @@ import { registry } from "@web/core/registry";
 
 // The signatory's journey on the demo database: open the answers that wait for the
 // signature, open one, try a wrong PIN (a clear message, the answer still waits),
-// then sign with the right PIN; the answer is sent.
+// then type the right PIN in the same dialog, as the message says; the answer is sent.
 //
 // The test passes the reference of the request to sign and the PINs in cookies
 // (emowaten_journey_*). Steps use names and classes only, never texts: the same tour
@@ -135,27 +135,27 @@ registry.category("web_tour.tours").add("emowaten_demo_signatory_tour", {
             },
         },
         {
-            content: "Close the dialog",
-            trigger: WIZARD_CLOSE,
-            run: "click",
+            content: "Keep a picture of the message",
+            trigger: `${RESULT} .text-danger`,
+            async run() {
+                console.log("emowaten-screenshot:wrong_pin");
+                await new Promise((resolve) => setTimeout(resolve, 1000));
+            },
         },
         {
-            content: "Nothing is lost: the answer still waits for the signature",
-            trigger: ".o_form_view .o_statusbar_status:has(.o_arrow_button_current[data-value=to_sign])",
+            content: "Nothing is lost: the dialog says the answer still waits, and asks for the PIN again",
+            trigger: `${RESULT} .text-warning`,
             run() {
-                if (document.querySelector(".modal")) {
-                    throw new Error("The dialog did not close");
+                if (!document.querySelector(PIN_INPUT)) {
+                    throw new Error(
+                        "After a wrong PIN the dialog asks to type the PIN again, but shows no PIN field"
+                    );
                 }
             },
         },
         // ------------------------------------------------------- right PIN
         {
-            content: "Sign again",
-            trigger: SIGN_BUTTON,
-            run: "click",
-        },
-        {
-            content: "Type the PIN of the demo key",
+            content: "Type the PIN of the demo key, in the same dialog as the message says",
             trigger: PIN_INPUT,
             run: `edit ${cookie("pin")}`,
         },
