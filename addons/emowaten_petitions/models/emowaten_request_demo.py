@@ -1139,6 +1139,21 @@ class _DemoBuilder:
                  FROM h WHERE h.id = m.id""",
             [ids],
         )
+        # the implicit refusal was noted the night after the deadline
+        cr.execute(
+            """UPDATE emowaten_request SET implicit_refusal_date = date_deadline + 1
+                WHERE id = ANY(%s) AND implicit_refusal""",
+            [ids],
+        )
+        cr.execute(
+            """UPDATE mail_message m SET date = (r.date_deadline + 1) + time '02:00'
+                 FROM emowaten_request r
+                WHERE m.model = 'emowaten.request' AND m.res_id = r.id
+                  AND r.id = ANY(%s) AND r.implicit_refusal
+                  AND m.id = (SELECT max(id) FROM mail_message
+                               WHERE model = 'emowaten.request' AND res_id = r.id)""",
+            [ids],
+        )
         cr.execute(
             """WITH h AS (
                    SELECT c.id, r.registration_date AS start,
