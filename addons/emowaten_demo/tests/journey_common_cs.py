@@ -82,6 +82,11 @@ class JourneyCase(HttpCase):
     def _screenshot(self, browser, name):
         """Save the whole page currently shown by the browser as a PNG."""
         try:
+            # a page left scrolled (an anchor, a redirect to #actions) is taken
+            # from its top
+            browser._websocket_request(
+                "Runtime.evaluate", params={"expression": "window.scrollTo(0, 0)"}
+            )
             metrics = browser._websocket_request("Page.getLayoutMetrics")
             content = metrics.get("cssContentSize") or {}
             viewport = metrics.get("cssLayoutViewport") or {}
