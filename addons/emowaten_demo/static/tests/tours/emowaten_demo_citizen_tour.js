@@ -359,8 +359,20 @@ registry.category("web_tour.tours").add("emowaten_demo_citizen_tour", {
             expectUnloadPage: true,
         },
         {
-            content: "The answer is listed",
-            trigger: ".o_emowaten_request_detail .o_emowaten_answer",
+            content: "The answer is listed; its letter downloads as a PDF",
+            trigger: ".o_emowaten_request_detail .o_emowaten_answer a.o_emowaten_letter",
+            async run() {
+                const link = document.querySelector(".o_emowaten_answer a.o_emowaten_letter");
+                const response = await fetch(link.href);
+                const type = response.headers.get("content-type") || "";
+                const body = new Uint8Array(await response.arrayBuffer());
+                const magic = String.fromCharCode(...body.slice(0, 5));
+                if (!response.ok || !type.includes("pdf") || magic !== "%PDF-") {
+                    throw new Error(
+                        `The answer letter is not a PDF: ${response.status} ${type} "${magic}"`
+                    );
+                }
+            },
         },
         {
             content: "Give 4 out of 5",
