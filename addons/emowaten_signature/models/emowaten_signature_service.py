@@ -308,7 +308,11 @@ class EmowatenSignatureService(models.AbstractModel):
         if not report.valid:
             raise self._emowaten_refusal("invalid_result", doc=answer.display_name)
         level = "B-LT" if opts.lt_context else ("B-T" if opts.tsa_url else "B-B")
-        answer._emowaten_mark_signed(signed_pdf)
+        # the e-mail carrying the signed letter is written in the citizen's language,
+        # not in the signatory's
+        answer.with_context(
+            lang=answer.partner_id.lang or self.env.lang
+        )._emowaten_mark_signed(signed_pdf)
         return self.env["emowaten.signature.log"]._emowaten_record(
             {
                 "event": "signed",

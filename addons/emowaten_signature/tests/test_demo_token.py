@@ -151,6 +151,27 @@ class TestDemoToken(DemoTokenCase):
         self.assertIn(answer.signed_attachment_id, mail.attachment_ids)
         self.assertLess(elapsed, 30)
 
+    def test_citizen_mail_in_citizen_language(self):
+        """The e-mail with the signed letter is in the citizen's language, whatever
+        the signatory's."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["emowaten_petitions"], ["fr_FR"], overwrite=True
+        )
+        self.citizen.lang = "fr_FR"
+        answer = self._answer()
+        wizard = self._wizard(answer, lang="en_US")
+        wizard.pin = DEMO_USER_PIN
+        wizard.action_sign()
+        self.assertEqual(answer.state, "sent")
+        mail = self.env["mail.mail"].search(
+            [("recipient_ids", "in", self.citizen.ids)], order="id desc", limit=1
+        )
+        self.assertEqual(
+            mail.subject, f"Réponse à votre demande {answer.request_id.name}"
+        )
+        self.assertIn("signed", wizard.result_html, "the dialog stays in English")
+
     def test_wrong_pin_loses_nothing(self):
         """A wrong PIN refuses the run with the PIN message only (no word of a time
         limit), keeps the answers waiting in the dialog, and the right PIN then
