@@ -5,9 +5,12 @@ import { registry } from "@web/core/registry";
 // requests", write to the office, add a document, then rate an answered request.
 //
 // The test passes what the journey needs (the citizen's CIN and login, the texts to
-// type, the reference of an answered request) in cookies (emowaten_journey_*); they
-// are copied to sessionStorage at once because signing in rotates the session. Steps use ids and classes only, never texts: the same tour runs in Arabic
-// and in French.
+// type, the reference of an answered request, the language) in cookies
+// (emowaten_journey_*); the first step copies them to sessionStorage, where the
+// steps after each page load find them with what the journey learnt (reference,
+// tracking code). Steps use ids and classes only, never texts: the same tour runs
+// in Arabic and in French. What is wrong with the language of a page is collected
+// and reported by the last step, so that one such defect does not hide the others.
 const KEY = "emowaten_demo_citizen_";
 
 function cookie(name) {
@@ -30,8 +33,9 @@ const LATIN_WORD = /[A-Za-z\u00C0-\u017F]{3,}/;
 // the data a person typed
 const WORDING = "h1.h2, h2, legend, label, th, dt, .nav-link, .btn, .alert, .form-text";
 
-// What is wrong with the language of a page is collected and reported by the last step,
-// so that the rest of the journey still runs and shows its own defects.
+// What is wrong without stopping the citizen (a page in the wrong language, a letter
+// missing) is collected and reported by the last step, so that the rest of the
+// journey still runs and shows its own defects.
 function problem(text) {
     const problems = new Set(JSON.parse(recall("problems") || "[]"));
     problems.add(`${window.location.pathname}: ${text}`);
@@ -360,17 +364,19 @@ registry.category("web_tour.tours").add("emowaten_demo_citizen_tour", {
         },
         {
             content: "The answer is listed; its letter downloads as a PDF",
-            trigger: ".o_emowaten_request_detail .o_emowaten_answer a.o_emowaten_letter",
+            trigger: ".o_emowaten_request_detail .o_emowaten_answer",
             async run() {
                 const link = document.querySelector(".o_emowaten_answer a.o_emowaten_letter");
+                if (!link) {
+                    problem("the answered request offers no answer letter to download");
+                    return;
+                }
                 const response = await fetch(link.href);
                 const type = response.headers.get("content-type") || "";
                 const body = new Uint8Array(await response.arrayBuffer());
                 const magic = String.fromCharCode(...body.slice(0, 5));
                 if (!response.ok || !type.includes("pdf") || magic !== "%PDF-") {
-                    throw new Error(
-                        `The answer letter is not a PDF: ${response.status} ${type} "${magic}"`
-                    );
+                    problem(`the answer letter is not a PDF: ${response.status} ${type} "${magic}"`);
                 }
             },
         },
@@ -403,14 +409,14 @@ registry.category("web_tour.tours").add("emowaten_demo_citizen_tour", {
         },
         // ---------------------------------------------------------- the language
         {
-            content: "Every page was in the journey's language, and said so",
+            content: "Nothing went wrong on the way: every page in the journey's language, and said so",
             trigger: "body",
             run() {
                 checkDirection();
                 const problems = JSON.parse(recall("problems") || "[]");
                 if (problems.length) {
                     throw new Error(
-                        `The pages of the journey are not all right in "${recall("lang")}":\n` +
+                        `The journey in "${recall("lang")}" met these defects:\n` +
                             problems.join("\n")
                     );
                 }
