@@ -21,7 +21,12 @@ class EmowatenPrivacyLogged(models.AbstractModel):
     # cursor even where a read-only replica serves the other reads
     def web_read(self, specification):
         result = super().web_read(specification)
-        if not self.env.context.get("emowaten_privacy_listing"):
+        # a read-only cursor here means a nested read: the one2many/many2many list of
+        # another record being read (a signing dialog's answers), a list like any other
+        # (an opening of the file itself always comes with a read/write cursor, below)
+        if not self.env.context.get("emowaten_privacy_listing") and not (
+            self.env.cr.readonly
+        ):
             records = self.browse([vals["id"] for vals in result if vals.get("id")])
             self.env["emowaten.privacy.access.log"]._emowaten_log(records.exists())
         return result

@@ -2,7 +2,7 @@ import psycopg2
 
 from odoo.exceptions import AccessError, UserError
 from odoo.service.model import call_kw
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
 from .common import EmowatenPrivacyCase
@@ -154,3 +154,32 @@ class TestAccessLog(EmowatenPrivacyCase):
         supervisor_view = self.Log.with_user(self.supervisor).search([])
         self.assertIn(self.req_a, supervisor_view.request_id)
         self.assertIn(self.req_b, supervisor_view.request_id)
+
+
+@tagged("post_install", "-at_install")
+class TestNestedReadsInTheBrowser(EmowatenPrivacyCase, HttpCase):
+    def test_a_list_inside_another_record_reads_without_a_write(self):
+        """The web client reads a record with its one2many lists in one read-only
+        call: the requests of an office (or the answers of a signing dialog) were
+        logged from that read-only transaction, which failed ("cannot execute INSERT
+        in a read-only transaction") and logged an ERROR."""
+        self._request(self.office_a)
+        self.authenticate("prv_agent", "prv_agent")
+        result = self.make_jsonrpc_request(
+            "/web/dataset/call_kw/emowaten.office/web_read",
+            {
+                "model": "emowaten.office",
+                "method": "web_read",
+                "args": [
+                    self.office_a.ids,
+                    {"request_ids": {"fields": {"display_name": {}}}},
+                ],
+                "kwargs": {},
+            },
+        )
+        self.assertTrue(result[0]["request_ids"])
+        self.assertFalse(self._logs(user_id=self.agent.id))
+
+    def _logs(self, **criteria):
+        domain = [(key, "=", value) for key, value in criteria.items()]
+        return self.env["emowaten.privacy.access.log"].sudo().search(domain)
