@@ -82,6 +82,17 @@ class EmowatenAnswer(models.Model):
                 f"{answer.request_id.name or ''} – {kinds.get(answer.kind, '')}"
             )
 
+    @api.depends("request_id.name", "kind")
+    @api.depends_context("lang")
+    def _compute_display_name(self):
+        # the stored name keeps the kind in the language of whoever created the
+        # answer; what a person reads follows their own language
+        kinds = dict(self._fields["kind"]._description_selection(self.env))
+        for answer in self:
+            answer.display_name = (
+                f"{answer.request_id.name or ''} – {kinds.get(answer.kind, '')}"
+            )
+
     @api.depends("request_id.body_id", "request_id.office_id")
     def _compute_body_id(self):
         for answer in self:

@@ -227,6 +227,30 @@ class TestLifecycle(EmowatenPetitionsCase):
             self.env["ir.cron.trigger"].search([("cron_id", "=", queue.id)]) - triggers
         )
 
+    def test_answer_name_reads_in_the_readers_language(self):
+        # the name was stored with the kind in the creator's language: an Arabic
+        # signatory read "... – Favourable" on an answer an agent made in English
+        self.env["res.lang"]._activate_lang("ar_001")
+        self.env["ir.module.module"]._load_module_terms(
+            ["emowaten_petitions"], ["ar_001"]
+        )
+        request = self._request(type_id=self.type_guidance.id)
+        answer = self.env["emowaten.answer"].create(
+            {
+                "request_id": request.id,
+                "kind": "favourable",
+                "body_html": "<p>Voici la procédure.</p>",
+            }
+        )
+        self.assertEqual(
+            answer.with_context(lang="ar_001").display_name,
+            f"{request.name} – إيجابي",
+        )
+        self.assertEqual(
+            answer.with_context(lang="en_US").display_name,
+            f"{request.name} – Favourable",
+        )
+
     def test_unfavourable_answer_requires_reasons(self):
         request = self._request()
         with self.assertRaises(ValidationError):
