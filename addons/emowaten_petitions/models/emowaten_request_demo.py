@@ -678,17 +678,22 @@ class _DemoBuilder:
             )
         return self._as(self.env["emowaten.answer"], user).create(vals)
 
-    def _send_later(self, answer, callback=None):
-        self.to_send.append((answer, callback))
+    def _send_later(self, answer, callback=None, letter=False):
+        self.to_send.append((answer, callback, letter))
 
     def _send_all(self):
         """Send the answers as an agent would, without their PDF letters: rendering
         one runs wkhtmltopdf (over a second per letter), and during the install there
         is no web server to serve the letterhead's styles, so the letter would come
         out unstyled. The letters print on demand from the answer; the chatter and
-        the portal carry the answer's text as when it is sent."""
-        for answer, callback in self.to_send:
-            self._send_without_letter(self._as(answer, answer.author_id or self.admin))
+        the portal carry the answer's text as when it is sent. Only the portal
+        citizen's letters are rendered (``letter``): the citizen downloads them."""
+        for answer, callback, letter in self.to_send:
+            answer = self._as(answer, answer.author_id or self.admin)
+            if letter:
+                answer.action_send()
+            else:
+                self._send_without_letter(answer)
             if callback:
                 callback()
 
@@ -1029,7 +1034,7 @@ class _DemoBuilder:
                 self._as(request, agent).action_start_study()
                 template = self._xref("emowaten_petitions.answer_template_lighting")
                 answer = self._answer(request, agent, template=template)
-                self._send_later(answer)
+                self._send_later(answer, letter=True)
             else:
                 self._apply(request, recipe)
 
