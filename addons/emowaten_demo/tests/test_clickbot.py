@@ -33,15 +33,17 @@ class TestClickEverywhere(EmowatenDemoCase):
         for xmlid in apps:
             with self.subTest(login=login, lang=lang, app=xmlid):
                 start = time.monotonic()
-                self.browser_js(
-                    "/odoo",
-                    f"window.emowatenGuardedClickEverywhere({xmlid!r});",
-                    "odoo.isReady === true",
-                    login=login,
-                    timeout=600,
-                    success_signal="clickbot test succeeded",
-                )
-                timings[xmlid] = time.monotonic() - start
+                try:
+                    self.browser_js(
+                        "/odoo",
+                        f"window.emowatenGuardedClickEverywhere({xmlid!r});",
+                        "odoo.isReady === true",
+                        login=login,
+                        timeout=600,
+                        success_signal="clickbot test succeeded",
+                    )
+                finally:
+                    timings[xmlid] = time.monotonic() - start
         _logger.info(
             "emowaten_demo: clickbot as %s in %s: %.1fs (%s)",
             login,

@@ -35,11 +35,18 @@ window.emowatenGuardedClickEverywhere = function (appXmlid) {
                 `emowaten: silent redirect: menu ${menu.xmlid} landed in app ` +
                     `${app && app.xmlid} instead of ${appXmlid}`
             );
-        } else if (!action || (action.id !== menu.actionID && action.type !== "ir.actions.server")) {
-            console.error(
-                `emowaten: silent redirect: menu ${menu.xmlid} (action ${menu.actionID}) ` +
-                    `shows action ${action && (action.xml_id || action.id)} ${action && action.name}`
-            );
+        } else if (!action || action.id !== menu.actionID) {
+            // a server action legitimately opens another action: only the other kinds
+            // of menu action must show themselves
+            const shown = action && `${action.xml_id || action.id} ${action.name}`;
+            actions.loadAction(menu.actionID).then((menuAction) => {
+                if (menuAction.type !== "ir.actions.server") {
+                    console.error(
+                        `emowaten: silent redirect: menu ${menu.xmlid} ` +
+                            `(action ${menu.actionID}) shows action ${shown}`
+                    );
+                }
+            });
         } else {
             console.log(`emowaten: menu ${menu.xmlid} shows its action ${action.name}`);
         }
