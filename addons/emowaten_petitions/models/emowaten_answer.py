@@ -205,6 +205,9 @@ class EmowatenAnswer(models.Model):
         for answer in self:
             if answer.state == "sent":
                 continue
+            # the citizen's message and e-mail are written in the citizen's language,
+            # not in the sender's (as on the signing path, see emowaten_signature)
+            answer = answer.with_context(lang=answer.partner_id.lang or self.env.lang)
             if answer.state != "signed" and answer._emowaten_needs_signature():
                 raise UserError(
                     self.env._(
@@ -224,10 +227,10 @@ class EmowatenAnswer(models.Model):
             request.message_post(
                 body=Markup("<p>%s</p>%s")
                 % (
-                    self.env._("Written answer to %s", request.name),
+                    answer.env._("Written answer to %s", request.name),
                     answer.body_html or "",
                 ),
-                subject=self.env._("Answer to your request %s", request.name),
+                subject=answer.env._("Answer to your request %s", request.name),
                 subtype_xmlid="mail.mt_comment",
                 message_type="comment",
                 partner_ids=request.partner_id.ids,
