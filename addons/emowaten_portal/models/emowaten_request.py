@@ -2,7 +2,7 @@ import re
 
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import consteq
@@ -151,7 +151,10 @@ class EmowatenRequest(models.Model):
         )
         if body is None:
             body = self.env._("Documents added by the citizen: %s", len(files))
-        return self.sudo().message_post(
+        # posted as the superuser: mail drops the attachment_ids that a public or
+        # portal user passes unless they are their own pending uploads, even in sudo
+        # mode, and the files would be on the request but not on the citizen's message
+        return self.with_user(SUPERUSER_ID).message_post(
             body=body,
             author_id=author.id,
             attachment_ids=attachments.ids,
@@ -212,9 +215,35 @@ class EmowatenRequest(models.Model):
         return files.answer_ids.filtered(lambda a: a.state == "sent")
 
     def _emowaten_portal_letter(self, answer):
-        """The letter of a sent answer: the signed PDF when there is one."""
+        """The letter of a sent answer: the signed PDF when there is one, else the
+        stored letter. An answer sent without a stored letter (the demo data sends
+        answers so) has its letter rendered now, as the superuser and in the letter's
+        language, and stored as the answer's letter so that it is rendered once."""
         answer = answer.sudo()
-        return answer.signed_attachment_id or answer.letter_attachment_id
+        letter = answer.signed_attachment_id or answer.letter_attachment_id
+        if letter or answer.state != "sent":
+            return letter
+        answer = answer.with_user(SUPERUSER_ID).with_context(
+            lang=self._emowaten_portal_letter_lang(answer)
+        )
+        return answer._emowaten_store_letter(answer._emowaten_render_letter_pdf())
+
+    def _emowaten_portal_has_letter(self, answer):
+        """Whether the answer offers a letter to download, without rendering it."""
+        answer = answer.sudo()
+        return bool(
+            answer.signed_attachment_id
+            or answer.letter_attachment_id
+            or answer.state == "sent"
+        )
+
+    def _emowaten_portal_letter_lang(self, answer):
+        """The active language (code) in which the answer's letter is written."""
+        active = [code for code, _name in self.env["res.lang"].get_installed()]
+        return next(
+            (code for code in active if code.partition("_")[0] == answer.lang),
+            self.env.lang,
+        )
 
     def _emowaten_portal_verification_url(self, answer):
         """Public verification page of a signed letter. emowaten_signature provides
@@ -286,7 +315,22 @@ class EmowatenRequest(models.Model):
             raise UserError(
                 self.env._("A request can only be rated once it has been answered.")
             )
-        return self._emowaten_set_rating(score, (comment or "").strip()[:2000] or False)
+        last_id = max(self.sudo().message_ids.ids, default=0)
+        self._emowaten_set_rating(score, (comment or "").strip()[:2000] or False)
+        # the rating's message is a note of the office; on the portal it is the
+        # citizen's own message and belongs to the history they read
+        rated = self.sudo().message_ids.filtered(
+            lambda m: m.id > last_id
+            and m.author_id == self.partner_id
+            and m.subtype_id.internal
+        )
+        rated.write(
+            {
+                "message_type": "comment",
+                "subtype_id": self.env.ref("mail.mt_comment").id,
+            }
+        )
+        return True
 
     def _emowaten_portal_date(self, value):
         return fields.Date.to_string(value) if value else ""

@@ -5,3 +5,4 @@ from . import test_statistics
 from . import test_throttle
 from . import test_tour
 from . import test_languages
+from . import test_journey_defects

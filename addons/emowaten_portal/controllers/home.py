@@ -1,0 +1,44 @@
+from odoo import http
+from odoo.http import request
+
+from odoo.addons.web.controllers.home import Home
+from odoo.addons.web.controllers.utils import ensure_db
+
+
+class EmowatenHome(Home):
+    """The login page speaks the visitor's language.
+
+    Without the website module /web/login is not a frontend route: it has no language
+    prefix and ignores the ``frontend_lang`` cookie that the portal pages set, so a
+    French visitor got the login page in the public user's language (the database's
+    default, Arabic). The language is taken, in this order, from a ``lang`` query
+    parameter (a code such as ``fr_FR`` or the URL code ``fr``), then from the
+    ``frontend_lang`` cookie; it must be an active language. A signed-in user keeps
+    their own language."""
+
+    def _emowaten_login_lang(self):
+        IrHttp = request.env["ir.http"]
+        Lang = request.env["res.lang"]
+        for candidate in (
+            request.params.get("lang"),
+            request.cookies.get("frontend_lang"),
+        ):
+            if not candidate or not isinstance(candidate, str):
+                continue
+            code = Lang._get_data(url_code=candidate).code or candidate
+            nearest = IrHttp.get_nearest_lang(code)
+            if nearest:
+                return nearest
+        return None
+
+    @http.route()
+    def web_login(self, redirect=None, **kw):
+        ensure_db()
+        if request.env.uid is None and request.session.uid is None:
+            # the visitor as web_login sees them (the public user), with their
+            # language
+            request.env["ir.http"]._auth_method_public()
+            lang = self._emowaten_login_lang()
+            if lang and lang != request.env.lang:
+                request.update_context(lang=lang)
+        return super().web_login(redirect=redirect, **kw)
