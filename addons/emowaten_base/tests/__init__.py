@@ -6,3 +6,4 @@ from . import test_hosting
 from . import test_readiness
 from . import test_reference_data
 from . import test_tour
+from . import test_action_contexts
