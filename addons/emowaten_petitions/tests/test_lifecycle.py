@@ -1,5 +1,7 @@
 import re
 
+from lxml import etree
+
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 
@@ -287,6 +289,32 @@ class TestLifecycle(EmowatenPetitionsCase):
         )
         request.stage_id = stage
         self.assertEqual(request.state, "study")
+
+    def test_stage_required_fields_as_staff(self):
+        """The field catalogue (ir.model.fields) is not readable by staff: the
+        agent's move raised an AccessError instead of saying what is missing, and
+        the managers' stage list crashed on the required fields column."""
+        stage = self.env.ref("emowaten_petitions.stage_study")
+        stage.required_field_ids = self.env["ir.model.fields"]._get(
+            "emowaten.request", "category_id"
+        )
+        request = self._request()
+        with self.assertRaisesRegex(ValidationError, "Category"):
+            request.with_user(self.user_agent).action_start_study()
+        Stage = self.env["emowaten.request.stage"]
+        view = self.env.ref("emowaten_petitions.emowaten_request_stage_view_list")
+        for user in (self.user_manager, self.user_supervisor):
+            with self.subTest(user=user.login):
+                views = Stage.with_user(user).get_views([(view.id, "list")])
+                arch = etree.fromstring(views["views"]["list"]["arch"])
+                spec = {
+                    name: {"fields": {"display_name": {}}}
+                    if Stage._fields[name].relational
+                    else {}
+                    for name in arch.xpath("/list/field/@name")
+                }
+                rows = Stage.with_user(user).web_search_read([], spec)["records"]
+                self.assertTrue(rows)
 
     def test_withdraw(self):
         request = self._request()
