@@ -140,6 +140,17 @@ class TestSigningFlows(EmowatenSignatureCase):
             sorted(logs.mapped("event")), ["prepared", "prepared", "signed", "signed"]
         )
 
+    def test_nothing_pending_opens_the_empty_list(self):
+        """The signatory's menu answered an error dialog when nothing waited (the
+        clickbot reads it as a crash): it opens the empty list and says why."""
+        action = (
+            self.env["emowaten.signature.sign.wizard"]
+            .with_user(self.user_other)
+            .action_open_pending()
+        )
+        self.assertEqual(action["res_model"], "emowaten.answer")
+        self.assertIn("No answer is awaiting your signature.", str(action["help"]))
+
     def test_batch_one_pin(self):
         """Batch: all pending answers of the signatory in one action, one PIN entry."""
         answers = self._answer() | self._answer() | self._answer(pages=3)

@@ -70,7 +70,21 @@ class EmowatenSignatureSignWizard(models.TransientModel):
             [("state", "=", "to_sign"), ("body_id", "in", bodies.ids)]
         )
         if not answers:
-            raise UserError(self.env._("No answer is awaiting your signature."))
+            # a menu that answers with an error dialog reads as a crash: show the
+            # (empty) list of answers to sign, saying why it is empty
+            action = self.env["ir.actions.act_window"]._for_xml_id(
+                "emowaten_petitions.emowaten_answer_action_to_sign"
+            )
+            action["help"] = Markup(
+                '<p class="o_view_nocontent_smiling_face">%s</p><p>%s</p>'
+            ) % (
+                self.env._("No answer is awaiting your signature."),
+                self.env._(
+                    "Answers appear here when an agent submits a favourable answer "
+                    "of a body you are authorised to sign for."
+                ),
+            )
+            return action
         return self._emowaten_open(answers)
 
     def _emowaten_reopen(self):
