@@ -203,3 +203,16 @@ class TestJourneyDefects(EmowatenPortalCase):
         self.assertEqual(rated.author_id, self.user_a.partner_id)
         history = response.text.split('id="emw_history_title"', 1)[1]
         self.assertIn("4/5", history)
+
+    # ------------------------------------------------- typed text, either way
+    def test_typed_text_takes_its_own_direction(self):
+        self.authenticate("citizen_a", "citizen_a")
+        page = self.url_open(f"/my/requests/{self.request_a.id}").text
+        self.assertIn(
+            f'<span dir="auto">{self.request_a.subject}</span>', page, "the subject"
+        )
+        self.assertRegex(page, r'class="o_emowaten_description[^"]*" dir="auto"')
+        self.assertRegex(page, r'<textarea id="emw_reply_message"[^>]*dir="auto"')
+        form = self.url_open("/emowaten/file").text
+        for field in ("emw_subject", "emw_description", "emw_name"):
+            self.assertRegex(form, rf'id="{field}"[^>]*dir="auto"', field)
