@@ -1658,9 +1658,12 @@ class EmowatenRequest(models.Model):
                 "rating_date": fields.Datetime.now(),
             }
         )
+        # the citizen's own message: public, in the history the portal shows them
         self.sudo().message_post(
             body=self.env._("The citizen rated the answer %s/5.", score),
             author_id=self.partner_id.id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
         )
         return True
 

@@ -315,21 +315,7 @@ class EmowatenRequest(models.Model):
             raise UserError(
                 self.env._("A request can only be rated once it has been answered.")
             )
-        last_id = max(self.sudo().message_ids.ids, default=0)
         self._emowaten_set_rating(score, (comment or "").strip()[:2000] or False)
-        # the rating's message is a note of the office; on the portal it is the
-        # citizen's own message and belongs to the history they read
-        rated = self.sudo().message_ids.filtered(
-            lambda m: m.id > last_id
-            and m.author_id == self.partner_id
-            and m.subtype_id.internal
-        )
-        rated.write(
-            {
-                "message_type": "comment",
-                "subtype_id": self.env.ref("mail.mt_comment").id,
-            }
-        )
         return True
 
     def _emowaten_portal_date(self, value):
