@@ -128,6 +128,10 @@ class EmowatenAnswer(models.Model):
             requests.write({"state": "answer_drafted"})
         return answers
 
+    def _get_report_base_filename(self):
+        self.ensure_one()
+        return self.env._("Answer %s", (self.request_id.name or "").replace("/", "-"))
+
     # ----------------------------------------------------------------- hooks
     def _emowaten_needs_signature(self):
         """True when this answer needs an authorised signatory's signature before it

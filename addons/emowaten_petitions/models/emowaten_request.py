@@ -1785,7 +1785,7 @@ class EmowatenRequest(models.Model):
 
     def _get_report_base_filename(self):
         self.ensure_one()
-        return self.env._("Receipt %s", self.name)
+        return self.env._("Receipt %s", (self.name or "").replace("/", "-"))
 
     def _emowaten_receipt_qr_url(self):
         """URL of the QR code printed on the receipt: the public tracking page."""

@@ -4,6 +4,7 @@ import tempfile
 
 from odoo.tests import tagged
 from odoo.tools import mute_logger
+from odoo.tools.safe_eval import safe_eval, time
 
 from ..tools import arabic_normalize
 from .common import EmowatenPetitionsCase
@@ -104,3 +105,29 @@ class TestReports(EmowatenPetitionsCase):
             )
         self.assertIn("éclairage public a été réparé", text)
         self.assertIn("République Tunisienne", text)
+
+
+@tagged("post_install", "-at_install")
+class TestReportFileNames(EmowatenPetitionsCase):
+    def test_file_names_in_the_users_language(self):
+        """The receipt and the letter were downloaded as "Receipt - …" and
+        "Answer - …" whatever the language of the person printing them."""
+        self.env["res.lang"]._activate_lang("ar_001")
+        self.env["ir.module.module"]._load_module_terms(
+            ["emowaten_petitions"], ["ar_001"]
+        )
+        request = self._request()
+        answer = self.env["emowaten.answer"].create(
+            {"request_id": request.id, "kind": "information"}
+        )
+        for xmlid, record, arabic in (
+            ("action_report_request_receipt", request, "وصل الإيداع"),
+            ("action_report_answer_letter", answer, "الرد"),
+        ):
+            with self.subTest(report=xmlid):
+                report = self.env.ref(f"emowaten_petitions.{xmlid}")
+                name = safe_eval(
+                    report.print_report_name,
+                    {"object": record.with_context(lang="ar_001"), "time": time},
+                )
+                self.assertEqual(name, f"{arabic} {request.name}")
