@@ -112,6 +112,9 @@ class EmowatenRequest(models.Model):
         index="btree_not_null",
         ondelete="cascade",
     )
+    # the parent file may lie in another office, out of the reach of the body's
+    # correspondent or signatory: they read its reference (related: as superuser)
+    parent_reference = fields.Char(related="parent_id.name", string="Main File")
     child_ids = fields.One2many("emowaten.request", "parent_id", string="Child Files")
     child_count = fields.Integer(compute="_compute_child_count")
     partner_id = fields.Many2one(

@@ -3,7 +3,7 @@ from datetime import timedelta
 from freezegun import freeze_time
 
 from odoo import fields
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import EmowatenPetitionsCase
 
@@ -11,6 +11,19 @@ from .common import EmowatenPetitionsCase
 @tagged("post_install", "-at_install")
 class TestRoleViews(EmowatenPetitionsCase):
     """What each role lands on, and how late files show on the boards."""
+
+    def test_correspondent_opens_a_child_file_of_another_office(self):
+        """The form showed the parent file, which lies in the routing office: the
+        body's correspondent got an access error opening the file routed to him."""
+        request = self._request()
+        request.action_screen_admissible()
+        child = request.action_route(self.body_x)
+        corr = self.user_correspondent
+        Request = self.env["emowaten.request"].with_user(corr)
+        self.assertFalse(Request.search([("id", "=", request.id)]))
+        form = Form(child.with_user(corr))
+        self.assertEqual(form.parent_reference, request.name)
+        self.assertEqual(Form(child.with_user(self.user_agent)).parent_id, request)
 
     def test_correspondent_lands_on_the_files_of_his_body(self):
         request = self._request()
