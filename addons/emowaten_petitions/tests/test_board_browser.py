@@ -57,6 +57,24 @@ class TestBoardsInTheBrowser(HttpCase, EmowatenPetitionsCase):
             "if (!facets.includes('My Bodies')) throw new Error('facets: ' + facets)",
         )
 
+    def test_a_link_to_the_requests_opens_in_its_app(self):
+        """The Requests menu runs a server action: its list came up under Discuss
+        after a reload or from a shared link (no menu pointed at the list)."""
+        app = self.env.ref("emowaten_petitions.emowaten_petitions_menu_root").name
+        self.browser_js(
+            "/odoo/emowaten-requests",
+            WAIT
+            % (
+                "await wait('.o_kanban_record');"
+                "const brand = await wait('.o_menu_brand');"
+                f"if (brand.innerText.trim() !== {app!r})"
+                " throw new Error('app: ' + brand.innerText);"
+                "if (!location.pathname.endsWith('/emowaten-requests'))"
+                " throw new Error('path: ' + location.pathname)"
+            ),
+            login="emw_agent",
+        )
+
     def test_deadline_board_counts(self):
         self._check(
             "emowaten_petitions.emowaten_request_action_board",
