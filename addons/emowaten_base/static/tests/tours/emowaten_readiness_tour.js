@@ -1,7 +1,7 @@
 import { registry } from "@web/core/registry";
 
-// The central bureau opens the readiness board, reads one office's checklist,
-// then records the office's equipment and sees the score move.
+// The office's manager opens the readiness board, reads the office's checklist,
+// then records its equipment and sees the score move.
 registry.category("web_tour.tours").add("emowaten_base_readiness_tour", {
     url: "/odoo/action-emowaten_base.emowaten_readiness_action",
     steps: () => [
@@ -16,7 +16,7 @@ registry.category("web_tour.tours").add("emowaten_base_readiness_tour", {
         },
         {
             content: "The checklist is shown",
-            trigger: ".o_field_widget[name=checklist_html]:contains('Staff assigned: 1')",
+            trigger: ".o_field_widget[name=checklist_html]:contains('Staff assigned: 2')",
         },
         {
             trigger: ".o_field_widget[name=computer_count] input",
