@@ -1672,8 +1672,11 @@ class EmowatenRequest(models.Model):
 
     # ------------------------------------------------------------ child files
     def _emowaten_child_answered(self):
-        """A child file was answered: answer the parent once every child is."""
-        for parent in self.parent_id:
+        """A child file was answered: answer the parent once every child is.
+
+        The body that answered may not read the main file (another office's) nor
+        the files routed to other bodies: the office's own step, done for it."""
+        for parent in self.sudo().parent_id:
             if all(child.state in DONE_STATES for child in parent.child_ids):
                 parent.write({"state": "answered"})
                 parent.message_post(

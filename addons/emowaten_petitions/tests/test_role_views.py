@@ -25,6 +25,28 @@ class TestRoleViews(EmowatenPetitionsCase):
         self.assertEqual(form.parent_reference, request.name)
         self.assertEqual(Form(child.with_user(self.user_agent)).parent_id, request)
 
+    def test_correspondent_answers_a_child_file_of_another_office(self):
+        """Answering the last child file answers the main file, which the body's
+        correspondent may not read: his answer failed with an access error."""
+        request = self._request(type_id=self.type_guidance.id)
+        request.action_screen_admissible()
+        child = request.action_route(self.body_x)
+        answer = (
+            self.env["emowaten.answer"]
+            .with_user(self.user_correspondent)
+            .create(
+                {
+                    "request_id": child.id,
+                    "kind": "information",
+                    "body_html": "<p>Voici la procédure.</p>",
+                }
+            )
+        )
+        answer.action_submit()
+        self.assertEqual(answer.state, "sent")
+        self.assertEqual(child.state, "answered")
+        self.assertEqual(request.state, "answered")
+
     def test_correspondent_lands_on_the_files_of_his_body(self):
         request = self._request()
         request.action_screen_admissible()
