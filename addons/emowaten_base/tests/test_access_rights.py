@@ -82,6 +82,29 @@ class TestAccessRights(EmowatenBaseCase):
         with self.assertRaises(AccessError):
             agreements.budget = 5.0
 
+    @users("t_manager_a")
+    def test_manager_cannot_make_himself_manager_elsewhere(self):
+        """The create rule read the manager's offices after his new row had
+        recomputed them: he made himself manager of any office, then read it."""
+        Member = self.env["emowaten.office.member"]
+        with self.assertRaises(AccessError):
+            Member.create(
+                {
+                    "office_id": self.office_b.id,
+                    "user_id": self.manager_a.id,
+                    "role": "manager",
+                }
+            )
+        own_row = Member.search(
+            [("office_id", "=", self.office_a.id), ("user_id", "=", self.manager_a.id)]
+        )
+        self.assertTrue(own_row)
+        with self.assertRaises(AccessError):
+            own_row.write({"office_id": self.office_b.id})
+        self.assertNotIn(self.office_b, self.manager_a.emowaten_managed_office_ids)
+        with self.assertRaises(AccessError):
+            self.ready_b.with_env(self.env).read(["score"])
+
     @users("t_corr_a")
     def test_correspondent_sees_body_and_sub_bodies(self):
         self.assertEqual(
