@@ -193,6 +193,11 @@ class EmowatenSignatureCertificate(models.Model):
     def write(self, vals):
         self._emowaten_load_file(vals)
         res = super().write(vals)
+        if "user_id" in vals and not self.env.su:
+            # Odoo checks the write rule on the record as it was: checked again on
+            # what it became, a signatory cannot hand her certificate (and its key
+            # file) to another user
+            self.check_access("write")
         if "pem" in vals:
             self.filtered("pem")._emowaten_check()
         return res

@@ -1,7 +1,7 @@
 import base64
 import datetime
 
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
 from ..tools.testpki import TestPKI
@@ -10,6 +10,16 @@ from .common import EmowatenSignatureCase
 
 @tagged("post_install", "-at_install")
 class TestCertificates(EmowatenSignatureCase):
+    def test_signatory_cannot_hand_her_certificate_over(self):
+        """The write rule was checked on the certificate as it was: its holder could
+        give it (and its key file) to another user, who then read it."""
+        cert = self.cert_rsa.with_user(self.user_sign)
+        with self.assertRaises(AccessError):
+            cert.write({"user_id": self.user_other.id})
+        self.assertEqual(self.cert_rsa.user_id, self.user_sign)
+        cert.write({"name": "Renamed by its holder"})
+        self.assertEqual(self.cert_rsa.name, "Renamed by its holder")
+
     def test_tuntrust_root_shipped(self):
         root = self.env.ref("emowaten_signature.trust_anchor_tuntrust_root")
         self.assertIn("TunTrust Root CA", root.subject)
