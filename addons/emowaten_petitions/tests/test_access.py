@@ -39,6 +39,30 @@ class TestAccess(EmowatenPetitionsCase):
         with self.assertRaises(AccessError):
             self.req_a.with_user(self.user_agent).unlink()
 
+    def test_agent_cannot_register_in_another_office(self):
+        """The agents' rule also lets them work what is assigned to them: a request
+        created in another office and assigned to oneself passed the create check."""
+        Request = self.env["emowaten.request"].with_user(self.user_agent)
+        with self.assertRaises(AccessError):
+            Request.create(
+                {
+                    "office_id": self.office_b.id,
+                    "user_id": self.user_agent.id,
+                    "partner_id": self.citizen.id,
+                    "subject": "Planted in office B",
+                    "type_id": self.type_petition.id,
+                }
+            )
+        own = Request.create(
+            {
+                "office_id": self.office_a.id,
+                "partner_id": self.citizen.id,
+                "subject": "In my office",
+                "type_id": self.type_petition.id,
+            }
+        )
+        self.assertEqual(own.office_id, self.office_a)
+
     def test_manager_does_not_see_confidential(self):
         visible = self._visible(self.user_manager)
         self.assertEqual(visible, self.req_a | self.req_routed)
