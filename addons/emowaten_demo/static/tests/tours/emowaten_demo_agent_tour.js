@@ -1,10 +1,5 @@
 import { registry } from "@web/core/registry";
-
-// Values chosen by the Python test (ids of the header buttons' actions, translated names).
-function cookie(name) {
-    const found = document.cookie.split("; ").find((c) => c.startsWith(`${name}=`));
-    return found ? decodeURIComponent(found.slice(name.length + 1)) : "";
-}
+import { cookie } from "@emowaten_demo/../tests/tours/utils/emowaten_demo_tour_utils";
 
 // The counter agent registers a new citizen's request, prints the receipt, screens it
 // admissible, routes it to the Ministry of Health, transfers it with a reason, then

@@ -1,45 +1,5 @@
 import { registry } from "@web/core/registry";
-
-// Values chosen by the Python test (translated names, references).
-function cookie(name) {
-    const found = document.cookie.split("; ").find((c) => c.startsWith(`${name}=`));
-    return found ? decodeURIComponent(found.slice(name.length + 1)) : "";
-}
-
-// Mark the screen shown now, so that the next step waits for the one a click opens.
-function markStale() {
-    document.querySelectorAll(".o_action").forEach((el) => el.classList.add("o_emw_stale"));
-}
-const NEW_SCREEN = ".o_action:not(.o_emw_stale)";
-
-function openApp(xmlid) {
-    return [
-        {
-            trigger: ".o_navbar_apps_menu button.dropdown-toggle",
-            run(helpers) {
-                markStale();
-                return helpers.click();
-            },
-        },
-        { trigger: `.o-dropdown--menu [data-menu-xmlid='${xmlid}']`, run: "click" },
-        { trigger: `.o_main_navbar [data-menu-xmlid='${xmlid}']` },
-        { trigger: NEW_SCREEN },
-    ];
-}
-
-function openMenu(section, item) {
-    return [
-        {
-            trigger: `.o_menu_sections [data-menu-xmlid='${section}']`,
-            run(helpers) {
-                markStale();
-                return helpers.click();
-            },
-        },
-        { trigger: `.o-dropdown--menu [data-menu-xmlid='${item}']`, run: "click" },
-        { trigger: NEW_SCREEN },
-    ];
-}
+import { openApp, openMenu } from "@emowaten_demo/../tests/tours/utils/emowaten_demo_tour_utils";
 
 const NO_EDIT =
     "body:not(:has(.o-kanban-button-new, .o_list_button_add, .o_form_button_create, " +
