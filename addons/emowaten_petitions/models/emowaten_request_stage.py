@@ -39,6 +39,10 @@ class EmowatenRequestStage(models.Model):
 
     def write(self, vals):
         result = super().write(vals)
+        if "office_ids" in vals:
+            # the rule again on the new offices: a manager must not hand his stage to
+            # an office he does not manage
+            self.check_access("write")
         if {"sequence", "state", "office_ids", "active"} & set(vals):
             self.env.registry.clear_cache()
         return result
