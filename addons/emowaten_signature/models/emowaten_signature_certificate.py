@@ -10,7 +10,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import config
 
@@ -115,11 +115,25 @@ class EmowatenSignatureCertificate(models.Model):
         help="Hash on the server and let the token sign the digest only (CKM_ECDSA / "
         "CKM_RSA_PKCS). Needed by SoftHSM and many cards for ECDSA keys.",
     )
+    # the key file is write-only for people: nobody reads it back through the ORM (the
+    # signing service reads it as superuser), so neither a signatory who is also a
+    # manager nor an administrator can take another signatory's key
     pkcs12_file = fields.Binary(
-        string="PKCS#12 File",
+        string="PKCS#12 File (stored)",
         attachment=True,
+        groups="base.group_system",
+        copy=False,
+    )
+    pkcs12_upload = fields.Binary(
+        string="PKCS#12 File",
+        compute="_compute_pkcs12_upload",
+        inverse="_inverse_pkcs12_upload",
         groups="emowaten_base.group_emowaten_signatory,emowaten_base.group_emowaten_admin",
-        help="For development only: a key file protected by a passphrase.",
+        help="For development only: a key file protected by a passphrase. It is kept "
+        "for signing and is never shown again.",
+    )
+    has_pkcs12 = fields.Boolean(
+        string="Key File Stored", compute="_compute_pkcs12_upload"
     )
     # checks
     state = fields.Selection(
@@ -141,6 +155,29 @@ class EmowatenSignatureCertificate(models.Model):
         "UNIQUE(fingerprint, user_id)",
         "This certificate is already registered for this user.",
     )
+
+    def _compute_pkcs12_upload(self):
+        stored = {
+            cert.id: bool(cert.pkcs12_file)
+            for cert in self.sudo().with_context(bin_size=True)
+        }
+        for cert in self:
+            cert.pkcs12_upload = False
+            cert.has_pkcs12 = stored.get(cert.id, False)
+
+    def _inverse_pkcs12_upload(self):
+        is_admin = self.env.user.has_group("emowaten_base.group_emowaten_admin")
+        for cert in self:
+            if not cert.pkcs12_upload:
+                continue
+            # checked on the certificate as it is after the create or write
+            if not (self.env.su or is_admin or cert.user_id == self.env.user):
+                raise AccessError(
+                    self.env._(
+                        "Only the holder of a certificate may give its key file."
+                    )
+                )
+            cert.sudo().pkcs12_file = cert.pkcs12_upload
 
     @api.depends("pem")
     def _compute_info(self):

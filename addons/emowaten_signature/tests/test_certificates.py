@@ -2,7 +2,7 @@ import base64
 import datetime
 
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from ..tools.testpki import TestPKI
 from .common import EmowatenSignatureCase
@@ -19,6 +19,36 @@ class TestCertificates(EmowatenSignatureCase):
         self.assertEqual(self.cert_rsa.user_id, self.user_sign)
         cert.write({"name": "Renamed by its holder"})
         self.assertEqual(self.cert_rsa.name, "Renamed by its holder")
+
+    def test_key_file_is_write_only(self):
+        """A signatory who is also a manager read every certificate, key file
+        included (the rules of her two groups add up): the key file is never read
+        back through the ORM, not even by its holder or an administrator."""
+        base = "emowaten_base.group_emowaten_"
+        sign_manager = new_test_user(
+            self.env,
+            "emw_sign_manager",
+            groups=f"{base}signatory,{base}manager",
+            name="Signatory and manager",
+        )
+        cert, _issued = self._pki_certificate(self.user_sign)
+        self.assertTrue(cert.has_pkcs12)
+        for user in (sign_manager, self.user_sign, self.user_admin):
+            with self.assertRaises(AccessError):
+                cert.with_user(user).read(["pkcs12_file"])
+            self.assertFalse(cert.with_user(user).pkcs12_upload)
+            self.assertTrue(cert.with_user(user).has_pkcs12)
+        # nor can she plant a key on another signatory's certificate
+        with self.assertRaises(AccessError):
+            cert.with_user(sign_manager).write(
+                {"pkcs12_upload": base64.b64encode(b"x")}
+            )
+        # its holder replaces it
+        key_file = self.pki.issue(self.user_sign.name).pkcs12("other")
+        cert.with_user(self.user_sign).write(
+            {"pkcs12_upload": base64.b64encode(key_file)}
+        )
+        self.assertEqual(base64.b64decode(cert.sudo().pkcs12_file), key_file)
 
     def test_tuntrust_root_shipped(self):
         root = self.env.ref("emowaten_signature.trust_anchor_tuntrust_root")
