@@ -191,13 +191,13 @@ emw_venv() {
     if [ ! -x "$EMW_PY" ]; then
         emw_say "creating the virtual environment $EMW_VENV"
         /usr/bin/python3 -m venv ${EMW_VENV_SYSTEM_SITE:+--system-site-packages} "$EMW_VENV" || emw_die "could not create $EMW_VENV (is python3-venv installed?)"
-        "$EMW_PY" -m pip install -q pip==24.2 2>&1 | grep -v "^WARNING: Location" >&2
+        "$EMW_PY" -m pip install -q pip==24.2 2>&1 | { grep -v "^WARNING: Location" >&2 || true; }
     fi
     emw_say "installing the pinned Python requirements (requirements.txt)"
-    "$EMW_PY" -m pip install -q -r "$EMW_ROOT/requirements.txt" 2>&1 | grep -v "^WARNING: Location" >&2
+    "$EMW_PY" -m pip install -q -r "$EMW_ROOT/requirements.txt" 2>&1 | { grep -v "^WARNING: Location" >&2 || true; }
     [ "${PIPESTATUS[0]}" = 0 ] || emw_die "pip install -r requirements.txt failed"
     # OCA addons declare a dependency on the `odoo` distribution, which no index has.
-    "$EMW_PY" -m pip install -q --no-deps -r "$EMW_ROOT/requirements-odoo-addons.txt" 2>&1 | grep -v "^WARNING: Location" >&2
+    "$EMW_PY" -m pip install -q --no-deps -r "$EMW_ROOT/requirements-odoo-addons.txt" 2>&1 | { grep -v "^WARNING: Location" >&2 || true; }
     [ "${PIPESTATUS[0]}" = 0 ] || emw_die "pip install -r requirements-odoo-addons.txt failed"
     echo "$want" > "$EMW_VENV/.emowaten-requirements"
 }
@@ -210,7 +210,7 @@ emw_lint_venv() {
     fi
     [ -x "$EMW_LINT_VENV/bin/python" ] || /usr/bin/python3 -m venv "$EMW_LINT_VENV" || emw_die "could not create $EMW_LINT_VENV"
     emw_say "installing the linters (requirements-lint.txt)"
-    "$EMW_LINT_VENV/bin/python" -m pip install -q -r "$EMW_ROOT/requirements-lint.txt" 2>&1 | grep -v "^WARNING: Location" >&2
+    "$EMW_LINT_VENV/bin/python" -m pip install -q -r "$EMW_ROOT/requirements-lint.txt" 2>&1 | { grep -v "^WARNING: Location" >&2 || true; }
     [ "${PIPESTATUS[0]}" = 0 ] || emw_die "pip install -r requirements-lint.txt failed"
     echo "$want" > "$EMW_LINT_VENV/.emowaten-requirements"
 }
