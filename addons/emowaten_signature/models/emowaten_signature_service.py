@@ -38,6 +38,7 @@ TOKEN_REFUSALS = (
 )
 # The stamp is bilingual by design (the letter is an official Tunisian document): its
 # Arabic and French wording does not follow the user's interface language.
+LTR_EMBED = "\u202a%s\u202c"
 STAMP_SUFFIX = {
     "titular": ("", ""),
     "delegation": ("بالتفويض", "par délégation"),
@@ -252,7 +253,10 @@ class EmowatenSignatureService(models.AbstractModel):
         if authority.function_fr or suffix_fr:
             lines.append(" ".join(p for p in (authority.function_fr, suffix_fr) if p))
         lines.append(f"le {date_txt} (heure de Tunis)")
-        lines.append(f"Code de vérification / رمز التحقق : {code}")
+        # the code is an embedded left-to-right run (LRE ... PDF): after the Arabic
+        # label, a code starting with a digit would otherwise join the Arabic run and
+        # print as "9 : رمز التحقق ADB-..."
+        lines.append(f"Code de vérification / رمز التحقق : {LTR_EMBED % code}")
         return tuple(lines)
 
     def _emowaten_sign_options(self, answer, certificate, authority, token):

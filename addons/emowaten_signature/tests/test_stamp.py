@@ -1,3 +1,4 @@
+import datetime
 import io
 import os
 import subprocess
@@ -69,3 +70,47 @@ class TestStamp(TransactionCase):
         # pdftotext prints right-to-left runs in visual order: the letters must be the
         # real Arabic characters (ToUnicode of each shaped run), not presentation forms
         self.assertTrue("محمد" in text or "محمد"[::-1] in text, text)
+
+    def test_verification_code_isolated_from_arabic_label(self):
+        """A code starting with a digit joined the Arabic run of its label and printed
+        as "9 : رمز التحقق ADB-..." (6 stamps in 10): the code is its own
+        left-to-right run, whatever its first character, on the stamp as printed."""
+        service = self.env["emowaten.signature.service"]
+        certificate = self.env["emowaten.signature.certificate"].new(
+            {"signer_name_ar": "محمد بن علي", "signer_name_fr": "Mohamed Ben Ali"}
+        )
+        authority = self.env["emowaten.signature.authority"].new({"kind": "titular"})
+        pki = TestPKI()
+        signer = pades.pkcs12_signer(pki.issue("Stamp Tester").pkcs12("x"), "x")
+        for token in ("9ADB12CD34EF", "ADB912CD34EF", "0000AAAA1111"):
+            code = "-".join(token[i : i + 4] for i in range(0, 12, 4))
+            lines = service._emowaten_stamp_lines(
+                certificate, authority, token, datetime.datetime(2026, 12, 4, 9, 5)
+            )
+            base, runs = bidi_runs(lines[-1])
+            self.assertEqual(base, 0)
+            texts = [text for text, _level in runs]
+            self.assertEqual(texts[-1], code, runs)
+            self.assertTrue(
+                all(not any(c.isdigit() for c in t) for t in texts[:-1]), runs
+            )
+            out = pades.sign_pdf(
+                make_pdf(),
+                signer,
+                pades.SignOptions(
+                    stamp=pades.StampSpec(lines=lines, url="http://x/verify/1")
+                ),
+            )
+            with tempfile.TemporaryDirectory() as tmp:
+                path = os.path.join(tmp, "signed.pdf")
+                with open(path, "wb") as fh:
+                    fh.write(out)
+                text = subprocess.run(
+                    ["pdftotext", "-layout", path, "-"],
+                    capture_output=True,
+                    check=True,
+                    text=True,
+                ).stdout
+            line = next(t for t in text.splitlines() if "vérification" in t)
+            self.assertIn(f": {code}", line)
+            self.assertNotIn(f"{code[0]} :", line)
