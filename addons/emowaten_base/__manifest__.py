@@ -7,7 +7,19 @@
     "author": "e-Mowaten",
     "website": "https://github.com/e-mowaten/e-mowaten",
     "license": "LGPL-3",
-    "depends": ["base", "mail", "resource", "portal", "phone_validation"],
+    "depends": [
+        "base",
+        "mail",
+        "resource",
+        "portal",
+        "phone_validation",
+        # staff accounts: two-factor authentication required for employees, password
+        # policy, idle session timeout (OCA), audit log of rights (OCA)
+        "auth_totp_mail",
+        "auth_password_policy",
+        "auth_session_timeout",
+        "auditlog",
+    ],
     "external_dependencies": {"python": ["phonenumbers", "python-stdnum"]},
     "data": [
         "security/emowaten_base_groups.xml",
@@ -20,6 +32,8 @@
         "data/emowaten_body_data.xml",
         "data/emowaten_body_governorate_data.xml",
         "data/ir_cron_data.xml",
+        "data/emowaten_staff_security_data.xml",
+        "data/emowaten_auditlog_rules.xml",
         "views/emowaten_body_views.xml",
         "views/emowaten_office_views.xml",
         "views/emowaten_reference_views.xml",
@@ -30,6 +44,7 @@
         "views/emowaten_base_menus.xml",
     ],
     "demo": [
+        "demo/emowaten_staff_security_demo.xml",
         "demo/emowaten_body_demo.xml",
         "demo/emowaten_readiness_demo.xml",
     ],

@@ -7,7 +7,8 @@
     "author": "e-Mowaten",
     "website": "https://github.com/e-mowaten/e-mowaten",
     "license": "LGPL-3",
-    "depends": ["emowaten_petitions"],
+    # auditlog: who gave whom which signing rights (its rules in data/)
+    "depends": ["emowaten_petitions", "auditlog"],
     "external_dependencies": {
         "python": [
             "pyhanko",
@@ -22,6 +23,7 @@
         "security/emowaten_signature_security.xml",
         "data/emowaten_signature_data.xml",
         "data/emowaten_signature_trust_anchor_data.xml",
+        "data/emowaten_signature_auditlog_rules.xml",
         "views/emowaten_signature_certificate_views.xml",
         "views/emowaten_signature_authority_views.xml",
         "views/emowaten_signature_log_views.xml",
