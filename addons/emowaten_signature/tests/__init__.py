@@ -8,3 +8,4 @@ from . import test_stamp
 from . import test_concurrency
 from . import test_demo_token
 from . import test_views
+from . import test_auditlog
