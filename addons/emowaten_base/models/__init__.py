@@ -8,6 +8,7 @@ from . import emowaten_public_holiday
 from . import resource_calendar_leaves
 from . import res_users
 from . import res_partner
+from . import ir_http
 from . import emowaten_training_session
 from . import emowaten_training_attendee
 from . import emowaten_readiness

@@ -8,6 +8,8 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 
+from ..tools.public_input import single_line
+
 CIN_RE = re.compile(r"^\d{8}$")
 # Tunisian CINs issued so far start with 0 or 1; another first digit is possible
 # in the future, so it only raises a warning.
@@ -163,6 +165,7 @@ class ResPartner(models.Model):
     def write(self, vals):
         keys = {"phone", "emowaten_cin", "emowaten_mf", "emowaten_consent"}
         keys.add("emowaten_passport")
+        keys |= self._emowaten_single_line_fields(vals)
         if self and keys & set(vals):
             citizen = vals.get(
                 "emowaten_is_citizen", all(self.mapped("emowaten_is_citizen"))
@@ -211,6 +214,11 @@ class ResPartner(models.Model):
         vals = dict(vals)
         if citizen is None:
             citizen = vals.get("emowaten_is_citizen")
+        if citizen:
+            # a line break in a citizen's name or address would break the headers
+            # of every e-mail to them (and lets a filer inject headers)
+            for key in self._emowaten_single_line_fields(vals):
+                vals[key] = single_line(vals[key])
         if vals.get("emowaten_cin"):
             vals["emowaten_cin"] = self._emowaten_normalize_cin(vals["emowaten_cin"])
         if vals.get("emowaten_passport"):
@@ -227,6 +235,17 @@ class ResPartner(models.Model):
                 fields.Datetime.now() if vals["emowaten_consent"] else False
             )
         return vals
+
+    @api.model
+    def _emowaten_single_line_fields(self, vals):
+        """The one-line text fields (Char) among the keys of ``vals``."""
+        return {
+            key
+            for key, value in vals.items()
+            if isinstance(value, str)
+            and key in self._fields
+            and self._fields[key].type == "char"
+        }
 
     @api.model
     def _emowaten_normalize_cin(self, cin):
@@ -271,10 +290,14 @@ class ResPartner(models.Model):
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
     @api.model
-    def _emowaten_find_or_create_citizen(self, vals):
+    def _emowaten_find_or_create_citizen(self, vals, complete=True):
         """Return the citizen matching ``vals``: found by CIN, then by normalised
-        phone, else created. Empty fields of a found citizen are completed from
-        ``vals``. Raise a translated ValidationError on bad input.
+        phone, else created. With ``complete``, empty fields of a found citizen are
+        completed from ``vals`` (the back office, where staff see the citizen);
+        without, a found citizen is left as it is: what a public filer types must
+        never change the contact data of the citizen whose CIN they know (their
+        mail would go to the filer). Raise a translated ValidationError on bad
+        input.
 
         ``vals`` uses res.partner field names (``name``, ``emowaten_cin``, ``phone``,
         ``email``, ``state_id``...); ``cin`` is accepted as an alias of
@@ -304,6 +327,8 @@ class ResPartner(models.Model):
                 [("emowaten_is_citizen", "=", True), ("phone", "=", vals["phone"])],
                 limit=1,
             )
+        if partner and not complete:
+            return partner.sudo(False)
         if partner:
             missing = {
                 key: value

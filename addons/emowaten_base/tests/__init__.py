@@ -8,3 +8,4 @@ from . import test_reference_data
 from . import test_tour
 from . import test_action_contexts
 from . import test_accounts_security
+from . import test_public_input

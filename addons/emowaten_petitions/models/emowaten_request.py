@@ -14,6 +14,8 @@ from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import email_split, format_date, html2plaintext
 from odoo.tools.sql import column_exists, table_exists
 
+from odoo.addons.emowaten_base.tools.public_input import clean_multiline, single_line
+
 from ..tools import arabic_normalize, text_similarity
 
 _logger = logging.getLogger(__name__)
@@ -128,6 +130,12 @@ class EmowatenRequest(models.Model):
     intake_name = fields.Char(string="Citizen's Name", copy=False)
     partner_phone = fields.Char(related="partner_id.phone", string="Phone")
     partner_email = fields.Char(related="partner_id.email", string="E-mail")
+    # what a filer typed on a public channel (portal) that differs from the citizen
+    # on file: never written to the citizen by the filing (anyone who knows a CIN
+    # could redirect that citizen's mail), staff apply it after checking
+    filed_name = fields.Char(string="Name Given at Filing", copy=False)
+    filed_phone = fields.Char(string="Phone Given at Filing", copy=False)
+    filed_email = fields.Char(string="E-mail Given at Filing", copy=False)
     type_id = fields.Many2one(
         "emowaten.request.type",
         required=True,
@@ -1236,14 +1244,18 @@ class EmowatenRequest(models.Model):
         )
 
     @api.model
-    def _emowaten_create_from_intake(self, vals):
+    def _emowaten_create_from_intake(self, vals, complete_citizen=True):
         """Create and register one request coming from a channel (portal, scan, e-mail).
 
         ``vals`` holds the request fields plus, when ``partner_id`` is missing, the
         citizen's identity under ``citizen`` (a dict for
         ``res.partner._emowaten_find_or_create_citizen``) or the flat keys
-        ``partner_name``, ``partner_cin``, ``partner_phone``, ``partner_email``."""
-        vals = dict(vals)
+        ``partner_name``, ``partner_cin``, ``partner_phone``, ``partner_email``.
+
+        Without ``complete_citizen`` (public channels), a citizen found by CIN or
+        phone is not changed: the name, phone and e-mail typed that differ from
+        hers stay on the request (``filed_*``) for staff to check and apply."""
+        vals = self._emowaten_clean_intake_text(vals)
         citizen = dict(vals.pop("citizen", None) or {})
         for key, target in (
             ("partner_name", "name"),
@@ -1259,8 +1271,12 @@ class EmowatenRequest(models.Model):
                 raise ValidationError(
                     self.env._("A request needs the citizen who files it.")
                 )
-            partner = self.env["res.partner"]._emowaten_find_or_create_citizen(citizen)
+            partner = self.env["res.partner"]._emowaten_find_or_create_citizen(
+                citizen, complete=complete_citizen
+            )
             vals["partner_id"] = partner.id
+            if not complete_citizen:
+                vals.update(self._emowaten_filed_contact_vals(partner, citizen))
         if not vals.get("type_id"):
             rtype = self.env["emowaten.request.type"].search(
                 [("code", "=", "petition")], limit=1
@@ -1278,6 +1294,71 @@ class EmowatenRequest(models.Model):
         # sudo: a confidential report filed by an agent is invisible to that agent
         request.sudo()._emowaten_send_receipt()
         return request
+
+    @api.model
+    def _emowaten_clean_intake_text(self, vals):
+        """A copy of ``vals`` whose one-line texts hold no line break nor control
+        character (they end up in e-mail subjects and headers) and whose
+        description holds no control character but line breaks and tabs."""
+        vals = dict(vals)
+        for key in ("subject", "intake_name", "intake_cin", "intake_phone"):
+            if isinstance(vals.get(key), str):
+                vals[key] = single_line(vals[key])
+        for key in ("partner_name", "partner_cin", "partner_phone", "partner_email"):
+            if isinstance(vals.get(key), str):
+                vals[key] = single_line(vals[key])
+        if isinstance(vals.get("description"), str):
+            vals["description"] = clean_multiline(vals["description"])
+        return vals
+
+    @api.model
+    def _emowaten_filed_contact_vals(self, partner, citizen):
+        """The ``filed_*`` values of a public filing: what the filer typed (name,
+        phone, e-mail in ``citizen``) that differs from the citizen on file."""
+        citizen = self.env["res.partner"]._emowaten_normalize_vals(
+            {key: citizen.get(key) for key in ("name", "phone", "email")},
+            citizen=True,
+        )
+        partner = partner.sudo()
+        filed = {}
+        for key in ("name", "phone", "email"):
+            typed = citizen.get(key)
+            on_file = partner[key] or ""
+            if typed and typed.strip().lower() != on_file.strip().lower():
+                filed[f"filed_{key}"] = typed
+        return filed
+
+    def action_apply_filed_contact(self):
+        """Staff checked the contact data given at filing: it replaces the citizen's
+        (as the user, within their rights on the request and the citizen)."""
+        self.check_access("write")
+        for request in self:
+            if not request.partner_id:
+                continue
+            values = {
+                key: request[f"filed_{key}"]
+                for key in ("name", "phone", "email")
+                if request[f"filed_{key}"]
+            }
+            if not values:
+                continue
+            request.partner_id.write(values)
+            request.message_post(
+                body=self.env._(
+                    "The contact data given at filing were applied to the citizen: "
+                    "%(data)s.",
+                    data=", ".join(values.values()),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        self.write({"filed_name": False, "filed_phone": False, "filed_email": False})
+        return True
+
+    def action_dismiss_filed_contact(self):
+        """Staff decided not to use the contact data given at filing."""
+        self.check_access("write")
+        self.write({"filed_name": False, "filed_phone": False, "filed_email": False})
+        return True
 
     # ------------------------------------------------------------------ custody
     def _emowaten_custody_open(self, reason=False):
@@ -1714,7 +1795,8 @@ class EmowatenRequest(models.Model):
                 .id
             )
         values = {
-            "subject": msg_dict.get("subject") or self.env._("E-mail without subject"),
+            "subject": single_line(msg_dict.get("subject"))
+            or self.env._("E-mail without subject"),
             "description": html2plaintext(msg_dict.get("body") or "") or False,
             "partner_id": partner.id,
             "channel": "email",

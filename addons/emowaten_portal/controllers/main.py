@@ -9,6 +9,13 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 from odoo.tools import email_normalize
 
+from odoo.addons.emowaten_base.tools.public_input import (
+    DEFAULT_MAX_IMAGE_PIXELS,
+    clean_multiline,
+    image_pixels,
+    single_line,
+)
+
 from ..models.emowaten_request import ascii_digits
 
 _logger = logging.getLogger(__name__)
@@ -63,12 +70,32 @@ def check_upload(filename, content, max_bytes):
     lower = (filename or "").lower()
     for magic, mimetype, extensions in FILE_SIGNATURES:
         if content.startswith(magic) and lower.endswith(extensions):
+            if mimetype.startswith("image/"):
+                return mimetype, check_image_size(filename, content)
             return mimetype, None
     return None, request.env._(
         "The file %(name)s is not accepted: only PDF, PNG and JPEG documents "
         "are allowed.",
         name=filename,
     )
+
+
+def check_image_size(filename, content):
+    """An error message if the image announces more pixels than allowed, else None.
+
+    Only the header is read: a small file can announce an image that takes gigabytes
+    once decoded (a "pixel bomb"), and Odoo decodes every uploaded image to shrink
+    it. An image PIL cannot read is left to Odoo, which stores it as it is."""
+    max_pixels = _param("upload_max_pixels", DEFAULT_MAX_IMAGE_PIXELS)
+    pixels = image_pixels(content)
+    if pixels is not None and pixels > max_pixels:
+        return request.env._(
+            "The image %(name)s is too large: at most %(mpx)s million pixels. "
+            "Scan or photograph it at a lower resolution.",
+            name=filename,
+            mpx=max_pixels // 1_000_000,
+        )
+    return None
 
 
 def read_uploads(field_name="attachments"):
@@ -140,12 +167,13 @@ class EmowatenPortalPublic(http.Controller):
     def _intake_validate(self, post):
         """Server-side validation of the filing form; return (clean values, errors)."""
         errors = {}
+        # one-line fields lose their line breaks and control characters (they end
+        # up in e-mail headers); the description keeps its line breaks
         form = {
-            key: (post.get(key) or "").strip()
+            key: single_line(post.get(key) or "")
             for key in (
                 "type_id",
                 "subject",
-                "description",
                 "state_id",
                 "name",
                 "cin",
@@ -153,6 +181,7 @@ class EmowatenPortalPublic(http.Controller):
                 "email",
             )
         }
+        form["description"] = clean_multiline(post.get("description") or "").strip()
         form["consent"] = bool(post.get("consent"))
         request_model = request.env["emowaten.request"].sudo()
         type_ids = request_model._emowaten_portal_types().ids
@@ -311,30 +340,45 @@ class EmowatenPortalPublic(http.Controller):
         return self._track(tracking_code=code)
 
     def _track(self, reference="", cin="", tracking_code=""):
+        """Failures are counted per address and per reference. A reference whose
+        CIN is being guessed is refused to everybody for a while, even with the
+        right CIN; an address with many failures only gets a different message:
+        behind a shared address (a school, a carrier's NAT, a reverse proxy without
+        ``proxy_mode``) the right details of one citizen still open her request
+        while others fail. A tracking code is too long to be guessed."""
         throttle = request.env["emowaten.portal.throttle"].sudo()
         form = {"reference": (reference or "").strip()[:64]}
         values = {"form": form, "page_name": "track"}
-        if throttle._emowaten_is_blocked("track_ip", client_ip()):
+        Request = request.env["emowaten.request"].sudo()
+        ref_key = None
+        if not Request._emowaten_portal_clean_code(tracking_code):
+            ref_key = Request._emowaten_portal_clean_reference(reference)
+        if ref_key and throttle._emowaten_is_blocked("track_ref", ref_key):
+            throttle._emowaten_hit("track_ip", client_ip())
             values["error"] = request.env._(
-                "Too many unsuccessful attempts. Please try again later."
+                "Too many unsuccessful attempts were made for this reference. "
+                "Please try again later or contact the office."
             )
             return request.render("emowaten_portal.track_form", values)
-        record = (
-            request.env["emowaten.request"]
-            .sudo()
-            ._emowaten_portal_lookup(
-                reference=reference, cin=cin, tracking_code=tracking_code
-            )
+        record = Request._emowaten_portal_lookup(
+            reference=reference, cin=cin, tracking_code=tracking_code
         )
         if not record:
             # Count failures only: a citizen following a real file is never blocked,
             # while guessing references or codes quickly is.
             throttle._emowaten_hit("track_ip", client_ip())
-            # One message for every wrong combination: it must not tell an unknown
-            # reference from a wrong CIN.
-            values["error"] = request.env._(
-                "No request matches these details. Check them and try again."
-            )
+            if ref_key:
+                throttle._emowaten_hit("track_ref", ref_key)
+            if throttle._emowaten_is_blocked("track_ip", client_ip()):
+                values["error"] = request.env._(
+                    "Too many unsuccessful attempts. Please try again later."
+                )
+            else:
+                # One message for every wrong combination: it must not tell an
+                # unknown reference from a wrong CIN.
+                values["error"] = request.env._(
+                    "No request matches these details. Check them and try again."
+                )
             return request.render("emowaten_portal.track_form", values)
         return request.redirect(
             f"{record.access_url}?access_token={record._portal_ensure_token()}"

@@ -110,17 +110,21 @@ class EmowatenRequest(models.Model):
                         "file a request for another person."
                     )
                 )
-            missing = {
-                key: value
-                for key, value in citizen.items()
-                if key not in ("name", "lang") and value and not partner[key]
+            # the account's identity is completed (the CIN is checked free of any
+            # other citizen); its contact data are not: what differs stays on the
+            # request, for staff to check
+            identity = {
+                key: citizen[key]
+                for key in ("emowaten_cin", "state_id")
+                if citizen.get(key) and not partner[key]
             }
-            missing["emowaten_is_citizen"] = True
-            partner.write(missing)
+            identity["emowaten_is_citizen"] = True
+            partner.write(identity)
             vals["partner_id"] = partner.id
+            vals.update(self._emowaten_filed_contact_vals(partner, citizen))
         else:
             vals["citizen"] = citizen
-        record = self.sudo()._emowaten_create_from_intake(vals)
+        record = self.sudo()._emowaten_create_from_intake(vals, complete_citizen=False)
         partner = record.partner_id
         if not partner.emowaten_consent:
             partner.sudo().write({"emowaten_consent": True})
@@ -166,6 +170,16 @@ class EmowatenRequest(models.Model):
     # Tracking without an account
     # ------------------------------------------------------------------
     @api.model
+    def _emowaten_portal_clean_code(self, tracking_code):
+        """A typed tracking code without its dashes and spaces, in upper case."""
+        return re.sub(r"[^A-Za-z0-9]", "", ascii_digits(tracking_code or "")).upper()
+
+    @api.model
+    def _emowaten_portal_clean_reference(self, reference):
+        """A typed reference as stored: trimmed, upper case, ASCII digits."""
+        return ascii_digits((reference or "").strip().upper())
+
+    @api.model
     def _emowaten_portal_lookup(self, reference="", cin="", tracking_code=""):
         """The request matching a reference and CIN, or a tracking code; empty
         otherwise.
@@ -173,7 +187,7 @@ class EmowatenRequest(models.Model):
         Both ways do comparable work and return nothing that distinguishes an unknown
         reference from a wrong CIN."""
         Request = self.sudo().with_context(active_test=False)
-        code = re.sub(r"[^A-Za-z0-9]", "", ascii_digits(tracking_code)).upper()
+        code = self._emowaten_portal_clean_code(tracking_code)
         if code:
             if len(code) != 16:
                 return Request.browse()
@@ -182,8 +196,7 @@ class EmowatenRequest(models.Model):
             if record and consteq(record.access_token, formatted):
                 return record
             return Request.browse()
-        reference = (reference or "").strip().upper()
-        reference = ascii_digits(reference)
+        reference = self._emowaten_portal_clean_reference(reference)
         cin = re.sub(r"[\s.\-]", "", ascii_digits(cin))
         if not reference or not re.fullmatch(r"[0-9]{8}", cin) or len(reference) > 64:
             return Request.browse()

@@ -6,3 +6,4 @@ from . import test_throttle
 from . import test_tour
 from . import test_languages
 from . import test_journey_defects
+from . import test_public_input

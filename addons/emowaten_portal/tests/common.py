@@ -29,7 +29,7 @@ class EmowatenPortalCase(HttpCase):
             cls.env["res.lang"]._activate_lang(code)
         params = cls.env["ir.config_parameter"].sudo()
         # generous limits for the tests that are not about rate limiting
-        for scope in ("intake_ip", "intake_cin", "track_ip"):
+        for scope in ("intake_ip", "intake_cin", "track_ip", "track_ref"):
             params.set_param(f"emowaten_portal.{scope}_limit", 1000)
         tunisia = cls.env.ref("base.tn")
         # a governorate of our own, so that no shipped office competes for it

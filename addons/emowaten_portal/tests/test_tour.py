@@ -12,7 +12,7 @@ class TestPortalTour(HttpCase):
             env["res.lang"]._activate_lang(code)
         env["ir.module.module"]._load_module_terms(["emowaten_portal"], ["ar_001"])
         params = env["ir.config_parameter"].sudo()
-        for scope in ("intake_ip", "intake_cin", "track_ip"):
+        for scope in ("intake_ip", "intake_cin", "track_ip", "track_ref"):
             params.set_param(f"emowaten_portal.{scope}_limit", 1000)
         body = env["emowaten.body"].create(
             {"name": "Tour Ministry", "code": "TOUR-MIN", "body_type": "ministry"}

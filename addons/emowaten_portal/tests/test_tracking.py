@@ -53,17 +53,22 @@ class TestTracking(EmowatenPortalCase):
         self.assertEqual(errors, {NO_MATCH + " Check them and try again."})
 
     def test_tracking_rate_limited(self):
-        self.env["ir.config_parameter"].sudo().set_param(
-            "emowaten_portal.track_ip_limit", 3
-        )
+        params = self.env["ir.config_parameter"].sudo()
+        params.set_param("emowaten_portal.track_ip_limit", 3)
+        params.set_param("emowaten_portal.track_ref_limit", 3)
         for _i in range(3):
             self._track(reference=self.request_a.name, cin="00000000")
-        # even the right combination is refused once the limit is reached
+        # even the right combination is refused once the reference's limit is reached
         response = self._track(reference=self.request_a.name, cin="01234567")
         self.assertIn("Too many unsuccessful attempts", response.text)
         self.assertNotIn(self.request_a.subject, response.text)
-        response = self.url_open(f"/emowaten/track/{self.request_a.tracking_code}")
+        # a wrong guess from the blocked address says so
+        response = self._track(reference=self.request_b.name, cin="00000000")
         self.assertIn("Too many unsuccessful attempts", response.text)
+        # the tracking code (16 random characters, not guessable) still opens the
+        # request from a blocked address: citizens behind one address (issue 16)
+        response = self.url_open(f"/emowaten/track/{self.request_a.tracking_code}")
+        self.assertIn(self.request_a.subject, response.text)
 
     def test_successes_not_counted(self):
         self.env["ir.config_parameter"].sudo().set_param(

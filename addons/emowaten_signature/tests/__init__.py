@@ -9,3 +9,4 @@ from . import test_concurrency
 from . import test_demo_token
 from . import test_views
 from . import test_auditlog
+from . import test_public_input
