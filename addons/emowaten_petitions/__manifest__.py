@@ -13,6 +13,7 @@
     "data": [
         "security/ir.model.access.csv",
         "security/emowaten_petitions_security.xml",
+        "security/emowaten_partner_security.xml",
         "security/emowaten_config_security.xml",
         "data/emowaten_request_stage_data.xml",
         "data/emowaten_request_type_data.xml",

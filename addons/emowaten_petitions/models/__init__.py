@@ -1,3 +1,4 @@
+from . import emowaten_request_citizen
 from . import emowaten_request
 from . import emowaten_request_type
 from . import emowaten_request_category

@@ -81,7 +81,12 @@ def new_tracking_code():
 class EmowatenRequest(models.Model):
     _name = "emowaten.request"
     _description = "Citizen Request"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "portal.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "emowaten.request.citizen.mixin",
+    ]
     _order = "id desc"
     _mail_post_access = "read"
 
@@ -598,10 +603,13 @@ class EmowatenRequest(models.Model):
         domain = Domain("partner_id", "=", self.partner_id.id) & Domain(
             "state", "!=", "draft"
         )
-        if self.partner_id.emowaten_cin:
-            domain = Domain(
-                "partner_id.emowaten_cin", "=", self.partner_id.emowaten_cin
-            ) & Domain("state", "!=", "draft")
+        # sudo: at the counter the citizen may not be in the agent's reach yet (her
+        # files are in other offices): the request being filed brings her in
+        cin = self.partner_id.sudo().emowaten_cin
+        if cin:
+            domain = Domain("partner_id.emowaten_cin", "=", cin) & Domain(
+                "state", "!=", "draft"
+            )
         if self._origin.id:
             domain &= Domain("id", "!=", self._origin.id)
         domain &= Domain("parent_id", "=", False)
@@ -661,8 +669,11 @@ class EmowatenRequest(models.Model):
         """Find the citizen standing at the counter (or on the phone) by CIN, then by
         phone, as base's _emowaten_find_or_create_citizen does, without creating.
         A CIN and a phone pointing at different citizens are never settled silently:
-        the agent is warned and no citizen is put in."""
-        Partner = self.env["res.partner"]
+        the agent is warned and no citizen is put in.
+        As superuser: the citizen at the counter may have files in other offices only
+        (out of the agent's partner rules); the CIN or phone typed finds her, and the
+        request being registered then brings her into the agent's scope."""
+        Partner = self.env["res.partner"].sudo()
         cin = (self.intake_cin or "").strip()
         by_cin = by_phone = Partner.browse()
         if cin:

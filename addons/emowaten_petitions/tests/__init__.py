@@ -16,3 +16,4 @@ from . import test_role_views
 from . import test_preferences
 from . import test_board_browser
 from . import test_stage_rights
+from . import test_partner_scope

@@ -18,6 +18,17 @@ class EmowatenRequest(models.Model):
     _name = "emowaten.request"
     _inherit = ["emowaten.request", "emowaten.privacy.logged"]
 
+    # the citizen's identity shown through the request (related to the citizen, or
+    # typed at the counter): a list showing one of them is logged
+    _emowaten_privacy_identity_fields = (
+        "partner_cin",
+        "partner_phone",
+        "partner_email",
+        "intake_cin",
+        "intake_phone",
+        "intake_name",
+    )
+
     privacy_anonymised = fields.Boolean(
         string="Anonymised", readonly=True, copy=False, index=True
     )

@@ -27,6 +27,7 @@ PERSONAL_FIELDS = (
 class ResPartner(models.Model):
     _name = "res.partner"
     _inherit = ["res.partner", "emowaten.privacy.logged"]
+    _emowaten_privacy_identity_fields = PERSONAL_FIELDS
 
     privacy_anonymised = fields.Boolean(
         string="Anonymised", readonly=True, copy=False, index="btree_not_null"

@@ -103,6 +103,70 @@ class TestAccessLog(EmowatenPrivacyCase):
         log = self._logs(user_id=self.agent.id, access_type="export")
         self.assertEqual(log.request_id, self.req_a)
 
+    def test_read_of_the_cin_through_a_request_is_logged(self):
+        Request = self.env["emowaten.request"].with_user(self.agent)
+        calls = {
+            "read": lambda: self.req_a.with_user(self.agent).read(["partner_cin"]),
+            "search_read": lambda: Request.search_read(
+                [("id", "=", self.req_a.id)], ["partner_cin"]
+            ),
+            "web_search_read": lambda: Request.web_search_read(
+                [("id", "=", self.req_a.id)], {"partner_cin": {}, "subject": {}}
+            ),
+        }
+        for method, call in calls.items():
+            with self.subTest(method=method):
+                call()
+                log = self._logs(user_id=self.agent.id, method=method)
+                self.assertEqual(len(log), 1)
+                self.assertEqual(log.request_id, self.req_a)
+                self.assertEqual(log.partner_id, self.citizen)
+                self.assertEqual(
+                    log.access_type, "read" if method == "read" else "list"
+                )
+                # the same read again within the window adds no line
+                call()
+                self.assertEqual(
+                    len(self._logs(user_id=self.agent.id, method=method)), 1
+                )
+        # three operations, one line each: web_read's own read() is not logged twice
+        self.assertEqual(len(self._logs(user_id=self.agent.id)), 3)
+
+    def test_search_read_of_citizens_is_logged(self):
+        self.env["res.partner"].with_user(self.agent).search_read(
+            [("id", "in", [self.citizen.id, self.agent.partner_id.id])], ["phone"]
+        )
+        log = self._logs(user_id=self.agent.id)
+        self.assertEqual(log.partner_id, self.citizen)
+        self.assertEqual(log.method, "search_read")
+
+    def test_every_read_is_logged_outside_the_window(self):
+        self.env["ir.config_parameter"].set_param(
+            "emowaten_privacy.access_log_window", "0"
+        )
+        self.req_a.with_user(self.agent).read(["subject"])
+        self.req_a.with_user(self.agent).read(["subject"])
+        self.assertEqual(len(self._logs(user_id=self.agent.id)), 2)
+
+    def test_servers_own_reads_are_not_logged(self):
+        self.req_a.sudo().read(["partner_cin"])
+        self.env["emowaten.request"].sudo().search_read(
+            [("id", "=", self.req_a.id)], ["partner_cin"]
+        )
+        # a scheduled action running as a staff user
+        self.req_a.with_user(self.agent).with_context(cron_id=1).read(["partner_cin"])
+        # a computed or related field read by the server's code
+        self.assertEqual(self.req_a.with_user(self.agent).partner_cin, "08123456")
+        self.assertFalse(self.Log.sudo().search([]))
+
+    def test_a_context_key_does_not_hide_a_read(self):
+        """The web client's listing flag was a context key: an RPC caller could set
+        it on web_read and open a file without a trace."""
+        self.req_a.with_user(self.agent).with_context(
+            emowaten_privacy_listing=True
+        ).web_read({"partner_cin": {}})
+        self.assertEqual(len(self._logs(user_id=self.agent.id, method="web_read")), 1)
+
     def test_log_is_append_only(self):
         self.req_a.with_user(self.agent).web_read({"subject": {}})
         log = self._logs(user_id=self.agent.id)
@@ -179,6 +243,37 @@ class TestNestedReadsInTheBrowser(EmowatenPrivacyCase, HttpCase):
         )
         self.assertTrue(result[0]["request_ids"])
         self.assertFalse(self._logs(user_id=self.agent.id))
+
+    def test_search_read_over_rpc_is_logged(self):
+        """search_read is read-only in core: the route must still give the logging
+        a read/write cursor."""
+        request = self._request(self.office_a)
+        self.authenticate("prv_agent", "prv_agent")
+        for method, kwargs in (
+            (
+                "search_read",
+                {"domain": [("id", "=", request.id)], "fields": ["partner_cin"]},
+            ),
+            (
+                "web_search_read",
+                {
+                    "domain": [("id", "=", request.id)],
+                    "specification": {"partner_cin": {}},
+                },
+            ),
+        ):
+            with self.subTest(method=method):
+                self.make_jsonrpc_request(
+                    f"/web/dataset/call_kw/emowaten.request/{method}",
+                    {
+                        "model": "emowaten.request",
+                        "method": method,
+                        "args": [],
+                        "kwargs": kwargs,
+                    },
+                )
+                log = self._logs(user_id=self.agent.id, method=method)
+                self.assertEqual(log.request_id, request)
 
     def _logs(self, **criteria):
         domain = [(key, "=", value) for key, value in criteria.items()]

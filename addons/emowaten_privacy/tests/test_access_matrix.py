@@ -118,8 +118,35 @@ class TestAccessMatrix(EmowatenPrivacyCase):
             "emowaten.request": requests,
             "emowaten.answer": answers,
             "emowaten.privacy.access.log": logs,
-            "res.partner": {"other citizen": cls.citizen_other},
+            "res.partner": cls._citizens_by_scope(child),
         }
+
+    @classmethod
+    def _citizens_by_scope(cls, child):
+        """One citizen per scope, whose only files are those of the scope (the
+        citizen of ``other citizen`` has files in both offices and bodies)."""
+        Partner = cls.env["res.partner"]
+
+        def citizen(name, cin):
+            return Partner.create(
+                {"name": name, "emowaten_is_citizen": True, "emowaten_cin": cin}
+            )
+
+        citizens = {
+            "own office": citizen("Citizen of office A", "07100001"),
+            "other office": citizen("Citizen of office B", "07100002"),
+            "own body": citizen("Citizen of body A1", "07100003"),
+            "confidential": citizen("Reporter", "07100004"),
+            "no file": citizen("Citizen without a file", "07100005"),
+            "other citizen": cls.citizen_other,
+        }
+        cls._request(cls.office_a, partner=citizens["own office"])
+        cls._request(cls.office_b, partner=citizens["other office"])
+        child(cls._request(cls.office_b, partner=citizens["own body"]), cls.body_a1)
+        cls._request(
+            cls.office_a, partner=citizens["confidential"], rtype=cls.type_secret
+        )
+        return citizens
 
     def setUp(self):
         super().setUp()
