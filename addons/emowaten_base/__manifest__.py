@@ -42,6 +42,7 @@
         "views/emowaten_readiness_views.xml",
         "views/emowaten_hosting_views.xml",
         "views/emowaten_base_menus.xml",
+        "views/emowaten_auditlog_menus.xml",
     ],
     "demo": [
         "demo/emowaten_staff_security_demo.xml",

@@ -215,6 +215,11 @@ class TestRightsAuditLog(EmowatenBaseCase):
         )
         self.assertTrue(logs)
         self.assertTrue(logs.line_ids.read(["old_value_text", "new_value_text"]))
+        # from his own Configuration menu
+        menu = self.env.ref("emowaten_base.emowaten_auditlog_log_menu")
+        Menu = self.env["ir.ui.menu"]
+        self.assertIn(menu.id, Menu.with_user(self.admin)._visible_menu_ids())
+        self.assertNotIn(menu.id, Menu.with_user(self.manager_a)._visible_menu_ids())
         # the administrator reads the log, he does not rewrite it
         with self.assertRaises(AccessError):
             logs.write({"user_id": self.admin.id})
