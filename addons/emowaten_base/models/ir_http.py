@@ -5,7 +5,7 @@ from werkzeug.exceptions import BadRequest
 from odoo import models
 from odoo.http import Response, request
 
-from ..tools.public_input import bad_request_reason
+from ..tools.public_input import bad_json_reason, bad_request_reason
 
 OUR_MODULES = "odoo.addons.emowaten_"
 SESSION_COOKIE = "session_id="
@@ -25,11 +25,14 @@ class IrHttp(models.AbstractModel):
         module = getattr(func, "__module__", "") or ""
         if not module.startswith(OUR_MODULES):
             return result
-        # a JSON-RPC body is parsed later, by its dispatcher: only its path and
-        # query string are checked here
-        reason = bad_request_reason(
-            request.httprequest, args, form=endpoint.routing.get("type") == "http"
-        )
+        is_http = endpoint.routing.get("type") == "http"
+        reason = bad_request_reason(request.httprequest, args, form=is_http)
+        if not reason and not is_http:
+            try:
+                # the body is cached: the JSON-RPC dispatcher reads it again
+                reason = bad_json_reason(request.get_json_data())
+            except ValueError:
+                reason = None  # not JSON: the dispatcher answers it
         if reason:
             message = cls._emowaten_bad_input_message(reason)
             # website routes render the description in their error page; the

@@ -92,6 +92,27 @@ def bad_request_reason(httprequest, args=None, form=True):
     return None
 
 
+def bad_json_reason(value, depth=0):
+    """Why the decoded JSON ``value`` cannot be accepted, or None: no string in it,
+    keys included, may hold a NUL byte or invalid UTF-8. Their length is the
+    route's business (a signing agent posts signatures of many kilobytes)."""
+    if depth > 32:
+        return "length"
+    if isinstance(value, str):
+        return bad_text_reason(value, max_chars=float("inf"))
+    if isinstance(value, dict):
+        items = [*value.keys(), *value.values()]
+    elif isinstance(value, (list, tuple)):
+        items = value
+    else:
+        return None
+    for item in items:
+        reason = bad_json_reason(item, depth + 1)
+        if reason:
+            return reason
+    return None
+
+
 def image_pixels(content):
     """The number of pixels that the image ``content`` announces in its header,
     read without decoding the image (``Image.open`` is lazy); None if it is not an

@@ -148,6 +148,16 @@ class TestHostileInput(EmowatenPortalCase):
         self._assert_refused(self.url_open("/emowaten/file?x=%00"))
         self._assert_refused(self.url_open("/emowaten/statistics?x=%00"))
 
+    def test_nul_in_a_logged_in_reply_refused(self):
+        self.authenticate("citizen_a", "citizen_a")
+        before = len(self.request_a.message_ids)
+        response = self._post_as(
+            f"/my/requests/{self.request_a.id}/reply", {"message": "Hello\x00"}
+        )
+        self._assert_refused(response)
+        self.env.invalidate_all()
+        self.assertEqual(len(self.request_a.message_ids), before)
+
     def test_invalid_utf8_refused(self):
         before = self._count_requests()
         data = self._form_data()

@@ -28,6 +28,16 @@ class TestSignaturePublicInput(HttpCase):
         )
         self.assertLess(response.status_code, 500)
         self.assertNotIn('"result"', response.text)
+        # a NUL byte inside the JSON-RPC body is refused before the route runs
+        response = self.url_open(
+            "/emowaten/signature/agent/sometoken/submit",
+            data=json.dumps(
+                {"jsonrpc": "2.0", "method": "call", "params": {"error": "a\u0000"}}
+            ),
+            headers={"Content-Type": "application/json"},
+        )
+        self.assertLess(response.status_code, 500)
+        self.assertIn("not allowed", response.text)
 
     def test_verification_pages(self):
         self._assert_refused(self.url_open("/emowaten/verify/%00"))
