@@ -15,3 +15,4 @@ from . import emowaten_readiness
 from . import emowaten_hosting_agreement
 from . import emowaten_hosting_tariff
 from . import emowaten_hosting_usage
+from . import mail_followers

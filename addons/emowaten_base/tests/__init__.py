@@ -9,3 +9,4 @@ from . import test_tour
 from . import test_action_contexts
 from . import test_accounts_security
 from . import test_public_input
+from . import test_followers_access

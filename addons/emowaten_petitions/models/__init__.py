@@ -4,6 +4,7 @@ from . import emowaten_request_type
 from . import emowaten_request_category
 from . import emowaten_request_tag
 from . import emowaten_request_stage
+from . import emowaten_request_line_mixin
 from . import emowaten_request_custody
 from . import emowaten_request_deadline_event
 from . import emowaten_escalation_level
@@ -15,6 +16,7 @@ from . import emowaten_body
 from . import emowaten_hosting_usage
 from . import ir_sequence
 from . import emowaten_request_demo
+from . import mail_message
 from . import mail_thread
 from . import res_partner
 from . import res_users

@@ -88,7 +88,7 @@ class EmowatenRequest(models.Model):
         "emowaten.request.citizen.mixin",
     ]
     _order = "id desc"
-    _mail_post_access = "read"
+    _mail_post_access = "write"
 
     # ------------------------------------------------------------------ fields
     name = fields.Char(

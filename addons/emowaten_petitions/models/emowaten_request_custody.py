@@ -3,6 +3,7 @@ from odoo import api, fields, models
 
 class EmowatenRequestCustody(models.Model):
     _name = "emowaten.request.custody"
+    _inherit = ["emowaten.request.line.mixin"]
     _description = "Custody Log of a Request"
     _order = "date_from desc, id desc"
 

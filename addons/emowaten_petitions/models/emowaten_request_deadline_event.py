@@ -4,6 +4,7 @@ from odoo.exceptions import ValidationError
 
 class EmowatenRequestDeadlineEvent(models.Model):
     _name = "emowaten.request.deadline.event"
+    _inherit = ["emowaten.request.line.mixin"]
     _description = "Suspension or Extension of a Legal Deadline"
     _order = "date_start, id"
 
