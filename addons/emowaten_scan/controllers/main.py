@@ -13,9 +13,17 @@ class EmowatenScanController(http.Controller):
         """Printable cover sheet: scanned after it, the following pages become a new
         request, or are attached to the given request."""
         env = request.env
-        pdf = env["emowaten.scan.batch"]._emowaten_cover_pdf(
-            env["emowaten.request"].browse(request_id) if request_id else None
-        )
+        record = None
+        if request_id:
+            # the id may come from the query string: anything but a number is no
+            # request (it reached the database and answered 500)
+            try:
+                record = env["emowaten.request"].browse(int(request_id)).exists()
+            except (TypeError, ValueError):
+                record = None
+            if not record:
+                raise request.not_found()
+        pdf = env["emowaten.scan.batch"]._emowaten_cover_pdf(record)
         filename = "cover-sheet.pdf"
         return request.make_response(
             pdf,

@@ -63,3 +63,16 @@ class TestCoverRoute(HttpCase):
         self.assertEqual(response.headers["Content-Type"], "application/pdf")
         page = ocr.split_pages(response.content)[0]
         self.assertEqual(cover.decode_cover_png(page), cover.NEW)
+
+    def test_cover_sheet_of_no_request(self):
+        """A request id that is no number, or no request, is not found (the text of
+        the query string reached the database: HTTP 500)."""
+        new_test_user(
+            self.env, login="scan_route2", groups="emowaten_base.group_emowaten_agent"
+        )
+        self.authenticate("scan_route2", "scan_route2")
+        for query in ("adv%0D%0AX-Adversarial:%20injected", "abc", "999999999"):
+            response = self.url_open(f"/emowaten_scan/cover/new?request_id={query}")
+            self.assertEqual(response.status_code, 404, query)
+        response = self.url_open("/emowaten_scan/cover/999999999")
+        self.assertEqual(response.status_code, 404)
