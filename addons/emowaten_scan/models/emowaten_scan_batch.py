@@ -121,6 +121,10 @@ class EmowatenScanBatch(models.Model):
 
     def write(self, vals):
         result = super().write(vals)
+        if "office_id" in vals and not self.env.su:
+            # the write rule saw the batch in its old office: an agent could hand his
+            # office's scans to another office; the batch must still be his to write
+            self.check_access("write")
         if "upload_attachment_ids" in vals:
             self._emowaten_sync_uploads()
         return result

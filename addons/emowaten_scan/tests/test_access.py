@@ -36,6 +36,11 @@ class TestAccess(ScanCase):
         self.assertEqual(own.state, "queued")
         with self.assertRaises(AccessError):
             Batch.with_user(self.agent).create({"office_id": other_office.id})
+        # nor move his office's scans to another office
+        moved = Batch.with_user(self.agent).create({"office_id": self.office.id})
+        with self.assertRaises(AccessError), self.env.cr.savepoint():
+            moved.write({"office_id": other_office.id})
+        self.assertEqual(moved.sudo().office_id, self.office)
         # hosting usage counts the scans against the office's body
         from datetime import datetime, timedelta  # noqa: PLC0415
 
