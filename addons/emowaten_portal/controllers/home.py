@@ -1,3 +1,5 @@
+from werkzeug.exceptions import BadRequest
+
 from odoo import http
 from odoo.http import request
 
@@ -34,6 +36,20 @@ class EmowatenHome(Home):
     @http.route()
     def web_login(self, redirect=None, **kw):
         ensure_db()
+        params = request.params
+        if (
+            request.httprequest.method == "POST"
+            and params.get("type", "password") == "password"
+            and not (
+                isinstance(params.get("login"), str)
+                and isinstance(params.get("password"), str)
+                and params["login"]
+                and params["password"]
+            )
+        ):
+            # Odoo's password login reads credential["login"] unchecked: a POST
+            # without a login or a password (a JSON or broken body) answered 500
+            raise BadRequest()
         if request.env.uid is None and request.session.uid is None:
             # the visitor as web_login sees them (the public user), with their
             # language

@@ -7,3 +7,4 @@ from . import test_tour
 from . import test_languages
 from . import test_journey_defects
 from . import test_public_input
+from . import test_login_malformed
