@@ -20,3 +20,4 @@ from . import mail_message
 from . import mail_thread
 from . import res_partner
 from . import res_users
+from . import res_company

@@ -17,6 +17,7 @@ from odoo.tools.sql import column_exists, table_exists
 from odoo.addons.emowaten_base.tools.public_input import clean_multiline, single_line
 
 from ..tools import arabic_normalize, text_similarity
+from ..tools.rtl_print import ltr_word_boxes, rtl_inline, word_boxes
 
 _logger = logging.getLogger(__name__)
 
@@ -1885,6 +1886,33 @@ class EmowatenRequest(models.Model):
     def _get_report_base_filename(self):
         self.ensure_one()
         return self.env._("Receipt %s", (self.name or "").replace("/", "-"))
+
+    def _emowaten_report_filename(self, kind):
+        """File name of a letter on this request, in the language of who prints it."""
+        self.ensure_one()
+        labels = {"implicit_refusal": self.env._("Implicit refusal notice %s")}
+        return labels[kind] % (self.name or "").replace("/", "-")
+
+    def _emowaten_citizen_lang_short(self):
+        """'fr' for a citizen who reads French, else 'ar': the language of the letters
+        written to them."""
+        self.ensure_one()
+        return "fr" if (self.partner_id.lang or "").startswith("fr") else "ar"
+
+    @api.model
+    def _emowaten_word_boxes(self, markup):
+        """Arabic markup that Debian's wkhtmltopdf can break into lines."""
+        return word_boxes(markup)
+
+    @api.model
+    def _emowaten_ltr_boxes(self, markup):
+        """French markup whose Arabic runs Debian's wkhtmltopdf can break."""
+        return ltr_word_boxes(markup)
+
+    @api.model
+    def _emowaten_rtl_inline(self, text):
+        """Arabic text inside a French document, kept in order and breakable."""
+        return rtl_inline(text)
 
     def _emowaten_receipt_qr_url(self):
         """URL of the QR code printed on the receipt: the public tracking page."""

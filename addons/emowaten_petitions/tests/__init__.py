@@ -18,3 +18,4 @@ from . import test_board_browser
 from . import test_stage_rights
 from . import test_partner_scope
 from . import test_relation_rows_access
+from . import test_letters_layout
