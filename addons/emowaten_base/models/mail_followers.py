@@ -134,3 +134,20 @@ class MailFollowers(models.Model):
         if not self.env.su and any(fname in vals for fname in FOLLOWER_FIELDS):
             self.check_access("write")
         return res
+
+
+class MailThread(models.AbstractModel):
+    _inherit = "mail.thread"
+
+    @api.model
+    def _search_message_partner_ids(self, operator, operand):
+        """Core searches the followers in sudo: on an office (read by all) that told
+        anyone who follows it. Searched with the user's rights there."""
+        if self._name not in STAFF_FIELDS or self.env.su:
+            return super()._search_message_partner_ids(operator, operand)
+        if operator in Domain.NEGATIVE_OPERATORS:
+            return NotImplemented
+        followers = self.env["mail.followers"]._search(
+            [("res_model", "=", self._name), ("partner_id", operator, operand)]
+        )
+        return [("id", "in", followers.subselect("res_id"))]

@@ -85,6 +85,18 @@ class TestFollowersAccess(EmowatenBaseCase):
             self.agent_b.partner_id,
         )
 
+    def test_searching_offices_by_follower(self):
+        """Core searched the followers in sudo: anyone could tell who follows an
+        office by searching offices on their followers."""
+        domain = [
+            ("id", "in", self.offices.ids),
+            ("message_partner_ids", "in", self.outsider.ids),
+        ]
+        Office = self.env["emowaten.office"]
+        self.assertFalse(Office.with_user(self.correspondent_a).search(domain))
+        self.assertEqual(Office.with_user(self.agent_b).search(domain), self.office_b)
+        self.assertEqual(Office.with_user(self.admin).search(domain), self.offices)
+
     def test_readiness_followers_follow_the_record(self):
         self.assertEqual(
             self._followed(self.agent_a, "emowaten.readiness"), self.ready_a
