@@ -45,15 +45,21 @@ class EmowatenRequestCitizenMixin(models.AbstractModel):
 
     @api.model
     def _emowaten_check_citizen_reach(self, partner_id, cin=None, phone=None):
-        """Refuse a citizen the user may not read, unless he proved he has her in front
-        of him: her CIN or phone typed at the counter (or read on a scanned form)."""
+        """Refuse a citizen the user may not read, whose files are in other offices,
+        unless he proved he has her in front of him: her CIN or phone typed at the
+        counter (or read on a scanned form). A citizen without any file yet (registered
+        by a colleague, imported) is scoped by nothing else: she may be taken."""
         if not partner_id or not isinstance(partner_id, int):
             return
         partner = self.env["res.partner"].browse(partner_id)
         if partner.has_access("read"):
             return
-        citizen = partner.sudo()
-        if not citizen.exists() or partner_id in self.env.cr.cache.get(REACHED_KEY, ()):
+        citizen = partner.sudo().with_context(active_test=False)
+        if (
+            not citizen.exists()
+            or not citizen.emowaten_request_ids
+            or partner_id in self.env.cr.cache.get(REACHED_KEY, ())
+        ):
             return
         if cin and citizen.emowaten_cin == re.sub(r"\D", "", cin):
             return

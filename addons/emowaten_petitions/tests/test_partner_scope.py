@@ -179,6 +179,17 @@ class TestPartnerScope(EmowatenPetitionsCase):
             }
         )
         self.assertTrue(self._readable(self.citizen_b, self.user_agent))
+        # a citizen without any file yet is scoped by nothing else: she may be taken
+        self.assertFalse(self._readable(self.citizen_2, self.user_agent))
+        Request.create(
+            {
+                "office_id": self.office_a.id,
+                "type_id": self.type_petition.id,
+                "partner_id": self.citizen_2.id,
+                "subject": "Premier dossier",
+            }
+        )
+        self.assertTrue(self._readable(self.citizen_2, self.user_agent))
 
     def test_unmarking_a_citizen_is_for_administrators(self):
         with self.assertRaises(AccessError):

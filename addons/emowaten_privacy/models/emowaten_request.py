@@ -9,6 +9,18 @@ from odoo.fields import Domain
 # governorate, delegation, channel, state, dates, answers' kinds) feeds the statistics
 # and stays as it was
 PERSONAL_TRACKED_FIELDS = ("subject", "description", "partner_id", "rating_comment")
+# texts of a request holding the citizen's identity or words, blanked at anonymisation:
+# the counter's intake copies of the CIN, phone and name, and what a public filer typed
+PERSONAL_TEXT_FIELDS = (
+    "description",
+    "rating_comment",
+    "intake_cin",
+    "intake_phone",
+    "intake_name",
+    "filed_name",
+    "filed_phone",
+    "filed_email",
+)
 # a request is closed in one of these states (emowaten_petitions sets close_date then)
 CLOSED_STATES = ("answered", "closed", "inadmissible", "withdrawn")
 DEFAULT_RETENTION_DAYS = 3650
@@ -136,15 +148,17 @@ class EmowatenRequest(models.Model):
             tracking_disable=True, mail_notrack=True, mail_create_nolog=True
         )
         placeholder = self.env._("Anonymised request")
-        requests.write(
+        vals = dict.fromkeys(
+            (name for name in PERSONAL_TEXT_FIELDS if name in self._fields), False
+        )
+        vals.update(
             {
                 "subject": placeholder,
-                "description": False,
-                "rating_comment": False,
                 "privacy_anonymised": True,
                 "privacy_anonymised_date": fields.Datetime.now(),
             }
         )
+        requests.write(vals)
         answers = (
             self.env["emowaten.answer"].sudo().search([("request_id", "in", self.ids)])
         )

@@ -40,6 +40,13 @@ class TestRetention(EmowatenPrivacyCase):
         (cls.old | cls.recent | cls.old_other).write({"state": "closed"})
         (cls.old | cls.old_other).write({"close_date": long_ago})
         cls.recent.write({"close_date": recently})
+        cls.old.write(
+            {
+                "intake_cin": "08123456",
+                "intake_phone": "+21620123456",
+                "intake_name": "Amel Ben Salah",
+            }
+        )
         cls.old.message_post(body="Amel Ben Salah called from +21620123456")
         cls.attachment = cls.env["ir.attachment"].create(
             {
@@ -80,6 +87,10 @@ class TestRetention(EmowatenPrivacyCase):
         self.assertTrue(self.old.privacy_anonymised)
         self.assertNotIn("Water", self.old.subject)
         self.assertFalse(self.old.description)
+        # the counter's copies of the CIN, phone and name went too
+        self.assertFalse(self.old.intake_cin)
+        self.assertFalse(self.old.intake_phone)
+        self.assertFalse(self.old.intake_name)
         self.assertNotIn("Ben Salah", self.answer.reason)
         self.assertNotIn("Ben Salah", self.answer.body_html)
         self.assertFalse(self.attachment.exists())
