@@ -6,7 +6,9 @@ from unittest.mock import patch
 
 from PIL import Image
 
-from odoo.tests import tagged
+from odoo import Command
+from odoo.exceptions import AccessError
+from odoo.tests import new_test_user, tagged
 
 from .common import EmowatenPortalCase
 
@@ -103,6 +105,26 @@ class TestContactNotRedirected(EmowatenPortalCase):
         record.action_dismiss_filed_contact()
         self.assertFalse(record.filed_email)
         self.assertEqual(record.partner_id.email, "new-a@example.com")
+
+    def test_agent_of_the_office_applies_the_filed_contact(self):
+        agent = new_test_user(
+            self.env, "ptl_agent", groups="emowaten_base.group_emowaten_agent"
+        )
+        outsider = new_test_user(
+            self.env, "ptl_supervisor", groups="emowaten_base.group_emowaten_supervisor"
+        )
+        self.office.member_ids = [
+            Command.create({"user_id": agent.id, "role": "agent"})
+        ]
+        self._file(cin="01234567", name="Citizen A", phone="71 555 666")
+        record = self._last_request()
+        self.assertEqual(record.office_id, self.office)
+        # the read-only supervisor may not apply it
+        with self.assertRaises(AccessError):
+            record.with_user(outsider).action_apply_filed_contact()
+        record.with_user(agent).action_apply_filed_contact()
+        self.assertEqual(self.user_a.partner_id.phone, "+21671555666")
+        self.assertFalse(record.filed_phone)
 
 
 @tagged("post_install", "-at_install")
