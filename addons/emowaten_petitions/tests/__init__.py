@@ -19,3 +19,4 @@ from . import test_stage_rights
 from . import test_partner_scope
 from . import test_relation_rows_access
 from . import test_letters_layout
+from . import test_wizard_owner
