@@ -115,6 +115,15 @@ class TestRelationRowsAccess(EmowatenPetitionsCase):
             self.assertTrue(rows)
             with self.assertRaises(AccessError, msg=f"{model}: {user.login}"):
                 rows.with_user(user).read([field])
+            # nor by naming the document in the domain
+            if field == "res_id":
+                by_document = domain + [("res_id", "=", request.id)]
+            else:
+                by_document = [(field, "=", request.id)]
+            self.assertFalse(
+                self.env[model].with_user(user).search_read(by_document, [field]),
+                f"{model}: {user.login}",
+            )
 
     # ---------------------------------------------------------------- followers
     def test_followers_follow_the_request(self):
