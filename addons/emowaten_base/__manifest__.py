@@ -20,7 +20,7 @@
         "auth_session_timeout",
         "auditlog",
     ],
-    "external_dependencies": {"python": ["phonenumbers", "python-stdnum"]},
+    "external_dependencies": {"python": ["phonenumbers", "python-stdnum", "hijridate"]},
     "data": [
         "security/emowaten_base_groups.xml",
         "security/ir.model.access.csv",

@@ -4,6 +4,11 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 CONDITIONS = [("good", "Good"), ("fair", "Fair"), ("poor", "Poor")]
+# checklist lines that are no yes/no item of the score
+ITEM_ICONS = {
+    None: "fa-minus text-muted",
+    "warning": "fa-calendar-times-o text-warning",
+}
 
 
 class EmowatenReadiness(models.Model):
@@ -86,6 +91,11 @@ class EmowatenReadiness(models.Model):
     checklist_html = fields.Html(
         string="Checklist", compute="_compute_checklist_html", sanitize=False
     )
+    holiday_warning = fields.Char(
+        compute="_compute_holiday_warning",
+        help="Set from 1 October while the coming year has no confirmed public "
+        "holiday: every office's deadlines depend on them.",
+    )
     last_refresh = fields.Datetime(readonly=True)
     active = fields.Boolean(default=True)
 
@@ -160,6 +170,11 @@ class EmowatenReadiness(models.Model):
             parts["answer"] = min(self.answer_rate / self.ANSWER_RATE_TARGET, 1.0)
         return parts
 
+    def _compute_holiday_warning(self):
+        warning = self.env["emowaten.public.holiday"]._emowaten_coming_year_warning()
+        for rec in self:
+            rec.holiday_warning = warning
+
     def _compute_checklist_html(self):
         for rec in self:
             items = [
@@ -195,12 +210,14 @@ class EmowatenReadiness(models.Model):
                 )
             else:
                 items.append((None, self.env._("Answer rate: no file routed yet")))
+            if rec.holiday_warning:
+                items.append(("warning", rec.holiday_warning))
             lines = Markup("").join(
                 Markup('<li><i class="fa %s me-2"/>%s</li>')
                 % (
-                    "fa-minus text-muted"
-                    if ok is None
-                    else ("fa-check text-success" if ok else "fa-times text-danger"),
+                    ITEM_ICONS.get(
+                        ok, "fa-check text-success" if ok else "fa-times text-danger"
+                    ),
                     escape(label),
                 )
                 for ok, label in items

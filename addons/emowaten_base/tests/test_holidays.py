@@ -1,6 +1,8 @@
 from datetime import date, datetime
 
 import pytz
+from freezegun import freeze_time
+from hijridate import Hijri
 
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
@@ -19,7 +21,7 @@ class TestHolidays(EmowatenBaseCase):
 
     def test_shipped_years(self):
         Holiday = self.env["emowaten.public.holiday"]
-        for year in (2026, 2027):
+        for year in (2026, 2027, 2028, 2029, 2030):
             holidays = Holiday.search([("year", "=", year)])
             self.assertEqual(len(holidays.filtered(lambda h: h.kind == "fixed")), 8)
             self.assertEqual(len(holidays.filtered(lambda h: h.kind == "hijri")), 4)
@@ -72,3 +74,146 @@ class TestHolidays(EmowatenBaseCase):
                     "date_to": "2026-02-01",
                 }
             )
+
+
+@tagged("post_install", "-at_install")
+class TestHolidaysThatDoNotRunOut(EmowatenBaseCase):
+    """Holidays shipped until 2030, the Hijri ones pre-filled as expected from the
+    Umm al-Qura calendar for the coming years, and a readiness warning when the
+    coming year has no confirmed holiday."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Holiday = cls.env["emowaten.public.holiday"].with_context(active_test=False)
+
+    def _shipped(self, year, code):
+        return self.env.ref(f"emowaten_base.emowaten_public_holiday_{year}_{code}")
+
+    def test_hijridate_gives_the_shipped_dates(self):
+        """Every shipped Hijri holiday is on the day hijridate computes: the
+        pre-filling of later years uses the same calendar."""
+        starts = {"fitr": (10, 1), "adha": (12, 10), "hijri_new_year": (1, 1)}
+        starts["mouled"] = (3, 12)
+        for year in range(2026, 2031):
+            hijri_dates = self.Holiday._emowaten_hijri_dates(year)
+            computed = {item[0]: (item[2], item[3]) for item in hijri_dates}
+            for code in starts:
+                shipped = self._shipped(year, code)
+                self.assertEqual(
+                    computed[code], (shipped.date_from, shipped.date_to), (year, code)
+                )
+        # the figures themselves, read from hijridate (1 Shawwal 1448 = 9 March 2027)
+        self.assertEqual(Hijri(1448, 10, 1).to_gregorian().isoformat(), "2027-03-09")
+        fitr_2027 = self._shipped(2027, "fitr")
+        self.assertEqual(
+            (fitr_2027.date_from, fitr_2027.date_to),
+            (date(2027, 3, 9), date(2027, 3, 10)),
+        )
+        adha_2028 = self._shipped(2028, "adha")
+        self.assertEqual(
+            (adha_2028.date_from, adha_2028.date_to),
+            (date(2028, 5, 5), date(2028, 5, 6)),
+        )
+        self.assertEqual(self._shipped(2030, "fitr").date_from, date(2030, 2, 4))
+
+    def test_shipped_states_and_names(self):
+        self.assertEqual(self._shipped(2027, "labour").state, "confirmed")
+        self.assertEqual(self._shipped(2027, "fitr").state, "expected")
+        self.assertEqual(self._shipped(2026, "fitr").state, "confirmed")
+        self.env["res.lang"]._activate_lang("ar_001")
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["emowaten_base"], ["ar_001", "fr_FR"], overwrite=True
+        )
+        for holiday in self.Holiday.search([("year", "in", [2028, 2029, 2030])]):
+            ar_name = holiday.with_context(lang="ar_001").name
+            fr_name = holiday.with_context(lang="fr_FR").name
+            self.assertNotEqual(ar_name, holiday.name, holiday.code)
+            self.assertRegex(ar_name, "[\u0600-\u06ff]", holiday.code)
+            self.assertNotEqual(fr_name, ar_name)
+        self.assertEqual(
+            self._shipped(2030, "fitr").with_context(lang="fr_FR").name, "Aïd el-Fitr"
+        )
+
+    def test_cron_prefills_next_year_once(self):
+        """In 2030 the cron creates the holidays of 2031, Hijri ones on the days of
+        the calendar, all expected, with the Arabic and French names; a second run
+        creates nothing."""
+        self.env["res.lang"]._activate_lang("ar_001")
+        self.env["ir.module.module"]._load_module_terms(
+            ["emowaten_base"], ["ar_001"], overwrite=True
+        )
+        self.assertFalse(self.Holiday.search([("year", "=", 2031)]))
+        with freeze_time("2030-09-01"):
+            self.Holiday._cron_prefill_holidays()
+        created = self.Holiday.search([("year", "=", 2031)])
+        self.assertEqual(len(created), 12)
+        self.assertEqual(set(created.mapped("state")), {"expected"})
+        fitr = created.filtered(lambda h: h.code == "fitr")
+        self.assertEqual(
+            (fitr.date_from, fitr.date_to), (date(2031, 1, 24), date(2031, 1, 25))
+        )
+        self.assertEqual(fitr.kind, "hijri")
+        self.assertEqual(fitr.with_context(lang="ar_001").name, "عيد الفطر")
+        labour = created.filtered(lambda h: h.code == "labour")
+        self.assertEqual(labour.date_from, date(2031, 5, 1))
+        self.assertEqual(labour.kind, "fixed")
+        # the office calendars already count them as days off
+        self.assertTrue(fitr.leave_ids)
+        # 2030 itself is complete: nothing added there
+        self.assertEqual(len(self.Holiday.search([("year", "=", 2030)])), 12)
+        with freeze_time("2030-09-01"):
+            self.Holiday._cron_prefill_holidays()
+        self.assertEqual(self.Holiday.search([("year", "=", 2031)]), created)
+        # a holiday the administrator moved by a day or archived is not recreated
+        fitr.write({"date_from": date(2031, 1, 25), "date_to": date(2031, 1, 26)})
+        created.filtered(lambda h: h.code == "mouled").active = False
+        self.Holiday._emowaten_prefill_year(2031)
+        self.assertEqual(self.Holiday.search([("year", "=", 2031)]), created)
+
+    def test_admin_button_prefills_next_year(self):
+        with freeze_time("2030-11-15"):
+            action = self.Holiday.with_user(self.admin).action_prefill_next_year()
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertEqual(len(self.Holiday.search([("year", "=", 2031)])), 12)
+
+    def test_confirm(self):
+        fitr = self._shipped(2028, "fitr")
+        self.assertEqual(fitr.state, "expected")
+        fitr.with_user(self.admin).action_confirm()
+        self.assertEqual(fitr.state, "confirmed")
+        self.assertIn(
+            fitr,
+            self.Holiday.search([("state", "=", "confirmed"), ("year", "=", 2028)]),
+        )
+        fitr.action_reset_expected()
+        self.assertEqual(fitr.state, "expected")
+
+    def test_readiness_warning(self):
+        """From 1 October the board warns while the coming year has no confirmed
+        holiday, and stops once one is confirmed."""
+        assessment = self.env["emowaten.readiness"].create(
+            {"office_id": self.office_a.id, "year": 2030}
+        )
+        with freeze_time("2030-09-30"):
+            self.Holiday._cron_prefill_holidays()
+            assessment.invalidate_recordset(["holiday_warning", "checklist_html"])
+            self.assertFalse(assessment.holiday_warning)
+        with freeze_time("2030-10-01"):
+            assessment.invalidate_recordset(["holiday_warning", "checklist_html"])
+            self.assertIn("2031", assessment.holiday_warning)
+            self.assertIn("2031", str(assessment.checklist_html))
+            self.assertIn("fa-calendar-times-o", str(assessment.checklist_html))
+            # the score is not touched by the warning
+            score = assessment.score
+            self.Holiday.search(
+                [("year", "=", 2031), ("code", "=", "labour")]
+            ).action_confirm()
+            assessment.invalidate_recordset(["holiday_warning", "checklist_html"])
+            self.assertFalse(assessment.holiday_warning)
+            self.assertNotIn("fa-calendar-times-o", str(assessment.checklist_html))
+            self.assertEqual(assessment.score, score)
+        # with the shipped data, late 2026 warns of nothing: 2027 is confirmed
+        with freeze_time("2026-12-04"):
+            self.assertFalse(self.Holiday._emowaten_coming_year_warning())
