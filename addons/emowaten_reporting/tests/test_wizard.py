@@ -1,4 +1,4 @@
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
 from .common import EmowatenReportingCase
@@ -25,6 +25,26 @@ class TestReportingWizard(EmowatenReportingCase):
         )
         self.assertEqual(action["data"]["office_id"], self.office_m.id)
         self.assertEqual(action["data"]["date_to"], "2025-06-30")
+
+    def test_open_wizard_belongs_to_its_user(self):
+        """Another user neither finds, reads, changes nor prints it (found by the
+        adversarial suite: every agent, manager, correspondent and supervisor did)."""
+        wizard = (
+            self.env["emowaten.reporting.wizard"].with_user(self.manager).create({})
+        )
+        for other in (self.agent, self.supervisor):
+            Wizard = self.env["emowaten.reporting.wizard"].with_user(other)
+            self.assertFalse(Wizard.search([("id", "=", wizard.id)]))
+            with self.assertRaises(AccessError):
+                Wizard.browse(wizard.id).read(["office_id"])
+            with self.assertRaises(AccessError), self.env.cr.savepoint():
+                Wizard.browse(wizard.id).write({"year": 2020})
+        self.assertEqual(
+            self.env["emowaten.reporting.wizard"]
+            .with_user(self.manager)
+            .search([("id", "=", wizard.id)]),
+            wizard,
+        )
 
     def test_yearly_and_hosting(self):
         Wizard = self.env["emowaten.reporting.wizard"].with_user(self.supervisor)
