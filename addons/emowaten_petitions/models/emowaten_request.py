@@ -70,6 +70,8 @@ TECHNICAL_FIELDS = (
     "scan_text_normalized",
     "privacy_anonymised",
 )
+# what places a file in someone's scope: changed by a plain write, it must stay there
+SCOPE_FIELDS = {"office_id", "body_id", "type_id"}
 
 
 def new_tracking_code():
@@ -1039,6 +1041,11 @@ class EmowatenRequest(models.Model):
         if holders_changed:
             self._emowaten_custody_close()
         res = super().write(vals)
+        if not self.env.su and SCOPE_FIELDS & vals.keys():
+            # the write rules saw the files where they were: they must still be the
+            # user's to write where they are now (another office, another body or a
+            # confidential type is reached by a transfer, which leaves a trace)
+            self.check_access("write")
         if to_register:
             to_register._emowaten_register_existing()
         if holders_changed:

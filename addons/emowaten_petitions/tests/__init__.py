@@ -20,3 +20,4 @@ from . import test_partner_scope
 from . import test_relation_rows_access
 from . import test_letters_layout
 from . import test_wizard_owner
+from . import test_scope_writes
