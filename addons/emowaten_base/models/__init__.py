@@ -1,3 +1,4 @@
+from . import emowaten_arabic_search_mixin
 from . import emowaten_district
 from . import res_country_state
 from . import emowaten_delegation

@@ -25,19 +25,26 @@ class EmowatenBody(models.Model):
 
     _name = "emowaten.body"
     _description = "Public Body"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "emowaten.arabic.search.mixin"]
     _parent_store = True
     _parent_name = "parent_id"
     _order = "complete_name, id"
     _rec_name = "complete_name"
-    _rec_names_search = ["complete_name", "name_ar", "name_fr", "code"]
+    _rec_names_search = ["complete_name", "name_ar", "name_fr", "code", "aliases"]
+    _emowaten_search_fields = ("name", "name_ar", "name_fr", "code", "aliases")
 
     name = fields.Char(required=True, translate=True, tracking=True)
     name_ar = fields.Char(string="Arabic Name")
     name_fr = fields.Char(string="French Name")
+    aliases = fields.Char(
+        string="Other Names",
+        help="Acronyms and names the public uses, in any language, separated by "
+        "commas (SONEDE, صوناد): a search finds the body by them too.",
+    )
     complete_name = fields.Char(
         compute="_compute_complete_name", store=True, recursive=True, index=True
     )
+    display_name = fields.Char(recursive=True)
     code = fields.Char(string="Official Code", required=True, tracking=True)
     body_type = fields.Selection(
         BODY_TYPES, string="Type", required=True, default="ministry", tracking=True
@@ -112,6 +119,16 @@ class EmowatenBody(models.Model):
                 body.complete_name = f"{body.parent_id.complete_name} / {body.name}"
             else:
                 body.complete_name = body.name
+
+    @api.depends("name", "parent_id.display_name")
+    @api.depends_context("lang")
+    def _compute_display_name(self):
+        # the path in the reader's language: complete_name is stored in one language
+        for body in self:
+            if body.parent_id:
+                body.display_name = f"{body.parent_id.display_name} / {body.name}"
+            else:
+                body.display_name = body.name
 
     @api.depends("office_ids")
     def _compute_office_count(self):

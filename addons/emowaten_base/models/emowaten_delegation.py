@@ -6,6 +6,7 @@ class EmowatenDelegation(models.Model):
 
     _name = "emowaten.delegation"
     _description = "Delegation"
+    _inherit = ["emowaten.arabic.search.mixin"]
     _order = "state_id, name"
 
     name = fields.Char(required=True, translate=True)

@@ -6,6 +6,7 @@ class EmowatenDistrict(models.Model):
 
     _name = "emowaten.district"
     _description = "District"
+    _inherit = ["emowaten.arabic.search.mixin"]
     _order = "code, id"
 
     name = fields.Char(required=True, translate=True)

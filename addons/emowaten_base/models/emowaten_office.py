@@ -14,7 +14,8 @@ class EmowatenOffice(models.Model):
 
     _name = "emowaten.office"
     _description = "Citizen Relations Office"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "emowaten.arabic.search.mixin"]
+    _emowaten_search_fields = ("name", "code")
     _order = "sequence, name, id"
 
     def _default_calendar_id(self):

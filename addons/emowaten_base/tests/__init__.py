@@ -10,3 +10,4 @@ from . import test_action_contexts
 from . import test_accounts_security
 from . import test_public_input
 from . import test_followers_access
+from . import test_arabic_names

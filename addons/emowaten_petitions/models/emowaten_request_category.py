@@ -5,6 +5,7 @@ from odoo.exceptions import ValidationError
 class EmowatenRequestCategory(models.Model):
     _name = "emowaten.request.category"
     _description = "Request Category"
+    _inherit = ["emowaten.arabic.search.mixin"]
     _parent_store = True
     _order = "sequence, name"
 

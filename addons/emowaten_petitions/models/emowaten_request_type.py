@@ -4,6 +4,7 @@ from odoo import api, fields, models
 class EmowatenRequestType(models.Model):
     _name = "emowaten.request.type"
     _description = "Request Type"
+    _inherit = ["emowaten.arabic.search.mixin"]
     _order = "sequence, id"
 
     name = fields.Char(required=True, translate=True)

@@ -20,4 +20,5 @@ from . import test_partner_scope
 from . import test_relation_rows_access
 from . import test_letters_layout
 from . import test_wizard_owner
+from . import test_arabic_reference
 from . import test_scope_writes
