@@ -139,6 +139,18 @@ class TestRightsAuditLog(EmowatenBaseCase):
         self.assertEqual(len(line), 1, f"{field_name} not logged")
         return line
 
+    def test_audit_patches_keep_every_override(self):
+        """auditlog patched the classes when its rules were created, in the middle of
+        the install: the overrides of the modules installed afterwards (the session
+        language refresh of emowaten_petitions' res.users.write) were skipped."""
+        for model in ("res.users", "res.groups", "emowaten.office.member"):
+            cls = self.env.registry[model]
+            for method in ("create", "write", "unlink"):
+                with self.subTest(model=model, method=method):
+                    patched = cls.__dict__.get(method)
+                    self.assertTrue(patched and hasattr(patched, "origin"))
+                    self.assertIs(patched.origin, getattr(super(cls, cls), method))
+
     def test_membership_changes_logged_with_author_date_and_values(self):
         members = self.env["emowaten.office.member"].with_user(self.manager_a)
         member = members.create(

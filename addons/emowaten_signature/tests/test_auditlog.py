@@ -32,6 +32,19 @@ class TestSignatureAuditLog(EmowatenSignatureCase):
         self.assertEqual(len(line), 1, f"{field_name} not logged")
         return line
 
+    def test_audit_patches_keep_every_override(self):
+        for model in (
+            "emowaten.signature.authority",
+            "emowaten.signature.certificate",
+            "emowaten.signature.trust.anchor",
+        ):
+            cls = self.env.registry[model]
+            for method in ("create", "write", "unlink"):
+                with self.subTest(model=model, method=method):
+                    patched = cls.__dict__.get(method)
+                    self.assertTrue(patched and hasattr(patched, "origin"))
+                    self.assertIs(patched.origin, getattr(super(cls, cls), method))
+
     def test_authority_given_changed_and_withdrawn(self):
         Authority = self.env["emowaten.signature.authority"].with_user(self.user_admin)
         authority = Authority.create(
