@@ -124,6 +124,15 @@ class EmowatenReadiness(models.Model):
                 f"{(rec.office_id or rec.body_id).display_name or ''} ({rec.year})"
             )
 
+    @api.depends("body_id", "office_id", "year")
+    @api.depends_context("lang")
+    def _compute_display_name(self):
+        # in the reader's language: the stored name holds the language of its writer
+        for rec in self:
+            rec.display_name = (
+                f"{(rec.office_id or rec.body_id).display_name or ''} ({rec.year})"
+            )
+
     @api.depends(
         "staff_count",
         "trained_count",

@@ -176,3 +176,17 @@ class TestArabicNames(TransactionCase):
             sonede,
             self.env["emowaten.body"].search([("display_name", "ilike", "صوناد")]),
         )
+
+    def test_readiness_board_in_reader_language(self):
+        office = self.env.ref("emowaten_base.emowaten_office_gov_11")
+        assessment = self.env["emowaten.readiness"].create(
+            {"office_id": office.id, "year": 2026}
+        )
+        self.assertEqual(
+            assessment.with_context(lang="ar_001").display_name,
+            "مكتب العلاقات مع المواطن بتونس (2026)",
+        )
+        self.assertEqual(
+            assessment.with_context(lang="fr_FR").display_name,
+            office.with_context(lang="fr_FR").name + " (2026)",
+        )
