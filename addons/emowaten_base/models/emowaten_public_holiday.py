@@ -181,10 +181,12 @@ class EmowatenPublicHoliday(models.Model):
     def _emowaten_prefill_year(self, year):
         """Create the holidays of ``year`` that are missing, as expected: the fixed
         ones on their day, the Hijri ones on the day the calendar computes. A holiday
-        is missing when no holiday of that code (archived ones included: archiving is
-        how an administrator drops one) lies within a few days of that date."""
-        existing = self.with_context(active_test=False).search(
-            [("code", "!=", False), ("year", "in", [year - 1, year, year + 1])]
+        is missing when no holiday of that code, or without code but of that English
+        name (archived ones included: archiving is how an administrator drops one),
+        lies within a few days of that date."""
+        # holidays created before codes existed (or by hand) match by English name
+        existing = self.with_context(active_test=False, lang="en_US").search(
+            [("year", "in", [year - 1, year, year + 1])]
         )
         candidates = [
             (code, name, date(year, month, day), date(year, month, day), "fixed")
@@ -199,7 +201,8 @@ class EmowatenPublicHoliday(models.Model):
         vals_list = []
         for code, name, first, last, kind in candidates:
             if any(
-                holiday.code == code and abs((holiday.date_from - first).days) <= 15
+                (holiday.code == code or (not holiday.code and holiday.name == name))
+                and abs((holiday.date_from - first).days) <= 15
                 for holiday in existing
             ):
                 continue

@@ -172,6 +172,27 @@ class TestHolidaysThatDoNotRunOut(EmowatenBaseCase):
         self.Holiday._emowaten_prefill_year(2031)
         self.assertEqual(self.Holiday.search([("year", "=", 2031)]), created)
 
+    def test_prefill_respects_holidays_without_code(self):
+        """A database installed before holidays had codes (shipped data is not
+        updated) or a holiday typed by hand: matched by its English name, no
+        duplicate (the unique name and date would even stop the cron)."""
+        by_hand = self.Holiday.create(
+            {"name": "Labour Day", "date_from": date(2031, 5, 1), "kind": "fixed"}
+        )
+        moved = self.Holiday.create(
+            {
+                "name": "Eid al-Fitr",
+                "date_from": date(2031, 1, 25),
+                "date_to": date(2031, 1, 26),
+                "kind": "hijri",
+            }
+        )
+        created = self.Holiday._emowaten_prefill_year(2031)
+        self.assertEqual(len(created), 10)
+        self.assertNotIn("labour", created.mapped("code"))
+        self.assertNotIn("fitr", created.mapped("code"))
+        self.assertEqual((by_hand | moved).mapped("state"), ["confirmed", "confirmed"])
+
     def test_admin_button_prefills_next_year(self):
         with freeze_time("2030-11-15"):
             action = self.Holiday.with_user(self.admin).action_prefill_next_year()
