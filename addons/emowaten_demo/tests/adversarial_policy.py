@@ -433,14 +433,20 @@ class Policy:
             return False
         if op == "unlink":
             return None if self.has("admin") else False
+        if op == "create":
+            return None  # registered at the counter
         requests = self.env["emowaten.request"].search(
             [("partner_id", "=", partner.id)]
         )
+        if not requests:
+            # no file yet: the central bureau and whoever registered the citizen at
+            # the counter (until the first request scopes him)
+            if self.has("sup", "admin"):
+                return True if op == "read" else None
+            return None if partner.create_uid == self.user else False
         visible = any(self.request_readable(req) for req in requests)
         if op == "read":
             return visible
-        if op == "create":
-            return None
         if not visible:
             return False
         if self.has("sup") and not self.has("admin", "mgr", "agent"):
