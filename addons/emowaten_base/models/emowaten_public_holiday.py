@@ -126,6 +126,9 @@ class EmowatenPublicHoliday(models.Model):
     @api.model
     def action_prefill_next_year(self):
         """Pre-fill next year's holidays (the administrator's button)."""
+        # the pre-filling creates as superuser (for the cron): the caller must be
+        # allowed to create holidays himself
+        self.check_access("create")
         year = fields.Date.context_today(self).year + 1
         created = self._emowaten_prefill_year(year)
         return {

@@ -4,7 +4,7 @@ import pytz
 from freezegun import freeze_time
 from hijridate import Hijri
 
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
 from .common import EmowatenBaseCase
@@ -172,6 +172,13 @@ class TestHolidaysThatDoNotRunOut(EmowatenBaseCase):
         self.Holiday._emowaten_prefill_year(2031)
         self.assertEqual(self.Holiday.search([("year", "=", 2031)]), created)
 
+    def test_scheduled_action_runs(self):
+        cron = self.env.ref("emowaten_base.ir_cron_emowaten_prefill_holidays")
+        self.assertEqual((cron.interval_number, cron.interval_type), (12, "months"))
+        with freeze_time("2030-09-01"), self.enter_registry_test_mode():
+            cron.method_direct_trigger()
+        self.assertEqual(len(self.Holiday.search([("year", "=", 2031)])), 12)
+
     def test_prefill_respects_holidays_without_code(self):
         """A database installed before holidays had codes (shipped data is not
         updated) or a holiday typed by hand: matched by its English name, no
@@ -198,6 +205,13 @@ class TestHolidaysThatDoNotRunOut(EmowatenBaseCase):
             action = self.Holiday.with_user(self.admin).action_prefill_next_year()
         self.assertEqual(action["tag"], "display_notification")
         self.assertEqual(len(self.Holiday.search([("year", "=", 2031)])), 12)
+        # only who may create holidays may pre-fill them
+        for user in (self.agent_a, self.manager_a, self.supervisor):
+            with self.assertRaises(AccessError), freeze_time("2031-11-15"):
+                self.Holiday.with_user(user).action_prefill_next_year()
+        self.assertFalse(self.Holiday.search([("year", "=", 2032)]))
+        with self.assertRaises(AccessError):
+            self._shipped(2028, "fitr").with_user(self.agent_a).action_confirm()
 
     def test_confirm(self):
         fitr = self._shipped(2028, "fitr")
