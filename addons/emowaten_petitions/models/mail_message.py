@@ -39,3 +39,29 @@ class MailMessage(models.Model):
         if result:
             return forbidden | denied, result[1]
         return denied, lambda: denied._make_access_error(operation)
+
+
+class MailActivity(models.Model):
+    _inherit = "mail.activity"
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"res_model_id", "res_model", "res_id"} & set(vals) and (
+            not self.env.is_superuser()
+        ):
+            # core checks an activity's document before the change only: its creator
+            # could move it onto a file he may not touch (a confidential report)
+            _check_documents_writable(self.sudo(), "res_model", "res_id", self.env)
+        return result
+
+
+def _check_documents_writable(records, model_field, id_field, env):
+    """Raise AccessError unless ``env``'s user may write every e-Mowaten document
+    ``records`` now belong to."""
+    by_model = defaultdict(set)
+    for record in records:
+        model, res_id = record[model_field], record[id_field]
+        if model and res_id and model.startswith("emowaten.") and model in env:
+            by_model[model].add(res_id)
+    for model, ids in by_model.items():
+        env[model].browse(ids).check_access("write")

@@ -22,3 +22,4 @@ from . import test_letters_layout
 from . import test_wizard_owner
 from . import test_arabic_reference
 from . import test_scope_writes
+from . import test_relocation_rows

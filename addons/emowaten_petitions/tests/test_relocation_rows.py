@@ -1,0 +1,38 @@
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+
+from .common import EmowatenPetitionsCase
+
+
+@tagged("post_install", "-at_install")
+class TestRelocationRows(EmowatenPetitionsCase):
+    """A message's author or an activity's creator could move it onto any file, a
+    confidential report included (core checks the row before the write only)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.req_a = cls._request(subject="Office A petition")
+        cls.req_b = cls._request(office_id=cls.office_b.id, subject="Office B")
+        cls.req_secret = cls._request(
+            type_id=cls.type_corruption.id, subject="Bribe report"
+        )
+
+    def test_note_cannot_be_moved_onto_a_file_out_of_reach(self):
+        # core already refuses it (only administrators move messages): kept as a
+        # regression guard
+        request = self.req_a.with_user(self.user_agent)
+        note = request.message_post(body="internal note", message_type="comment")
+        for target in (self.req_b, self.req_secret):
+            with self.assertRaises(AccessError):
+                note.with_user(self.user_agent).write({"res_id": target.id})
+            self.assertEqual(note.sudo().res_id, self.req_a.id)
+
+    def test_activity_cannot_be_moved_onto_a_file_out_of_reach(self):
+        activity = self.req_a.with_user(self.user_agent).activity_schedule(
+            "mail.mail_activity_data_todo", summary="call back"
+        )
+        for target in (self.req_b, self.req_secret):
+            with self.assertRaises(AccessError):
+                activity.with_user(self.user_agent).write({"res_id": target.id})
+            self.assertEqual(activity.sudo().res_id, self.req_a.id)
