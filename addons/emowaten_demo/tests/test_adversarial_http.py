@@ -563,3 +563,137 @@ class TestAdversarialHttp(EmowatenDemoCase):
             self.failures,
             f"{len(self.failures)} failures:\n" + "\n".join(self.failures[:80]),
         )
+
+
+RPC_ROLES = (
+    "agent.tunis",
+    "chef.tunis",
+    "corr.sante",
+    "signataire.tunis",
+    "superviseur",
+    "admin.emowaten",
+    "referent.corruption",
+    "citoyen",
+)
+
+
+@tagged("emowaten_demo", "-standard", "post_install", "-at_install")
+class TestAdversarialJsonRpc(EmowatenDemoCase):
+    """The same attempts through the web client's JSON-RPC (/web/dataset/call_kw), as
+    each role: out-of-scope requests, their followers and citizens stay out of reach,
+    and no call answers 5xx."""
+
+    def _call(self, model, method, args, kwargs=None):
+        response = self.opener.post(
+            f"{self.base_url()}/web/dataset/call_kw/{model}/{method}",
+            json={
+                "id": 0,
+                "jsonrpc": "2.0",
+                "method": "call",
+                "params": {
+                    "model": model,
+                    "method": method,
+                    "args": args,
+                    "kwargs": kwargs or {},
+                },
+            },
+            timeout=60,
+        )
+        return response.status_code, response.json() if response.content else {}
+
+    def test_adversarial_jsonrpc(self):
+        from .adversarial_policy import Policy  # noqa: PLC0415
+
+        Request = self.env["emowaten.request"]
+        sample = Request.search([("confidential", "=", True)]) | Request.search(
+            [("confidential", "=", False)], limit=40, order="id desc"
+        )
+        tries = collections.Counter()
+        failures = []
+        for login in RPC_ROLES:
+            user = self.env["res.users"].search([("login", "=", login)])
+            policy = Policy(self.env, user)
+            refused = [r for r in sample if policy.request_readable(r) is False]
+            if not refused:
+                continue
+            ids = [r.id for r in refused]
+            self.authenticate(login, "emowaten")
+            calls = (
+                (
+                    "emowaten.request",
+                    "web_search_read",
+                    [[("id", "in", ids)], {"display_name": {}, "partner_id": {}}],
+                ),
+                ("emowaten.request", "web_read", [ids, {"partner_cin": {}}]),
+                ("emowaten.request", "read", [ids, ["subject"]]),
+                ("emowaten.request", "write", [ids[:1], {"subject": "rpc"}]),
+                (
+                    "mail.followers",
+                    "search_read",
+                    [
+                        [("res_model", "=", "emowaten.request"), ("res_id", "in", ids)],
+                        ["partner_id"],
+                    ],
+                ),
+                (
+                    "mail.message",
+                    "search_read",
+                    [
+                        [("model", "=", "emowaten.request"), ("res_id", "in", ids)],
+                        ["body"],
+                    ],
+                ),
+            )
+            subject = refused[0].subject
+            for model, method, args in calls:
+                tries[login] += 1
+                with mute_logger(*QUIET, "odoo.addons.base.models.ir_rule"):
+                    status, body = self._call(model, method, args)
+                if status >= 500:
+                    failures.append(f"{login}: {model}.{method}: HTTP {status}")
+                    continue
+                result = body.get("result")
+                if isinstance(result, dict):
+                    result = result.get("records")
+                leaked = [
+                    row
+                    for row in (result if isinstance(result, list) else [])
+                    if not (
+                        model == "mail.message"
+                        and self.env["mail.message"].browse(row["id"]).author_id
+                        == user.partner_id
+                    )
+                ]
+                if leaked or result is True:
+                    failures.append(
+                        f"{login}: {model}.{method} on {ids[:5]}: allowed "
+                        f"({body!r:.120})"
+                    )
+            # the control: a file in scope is read through the same calls
+            allowed = [r.id for r in sample if policy.request_readable(r)]
+            allowed = (
+                allowed
+                or Request.search(
+                    [("partner_id", "=", user.partner_id.id)], limit=1
+                ).ids
+            )
+            if allowed:
+                _status, body = self._call(
+                    "emowaten.request",
+                    "web_search_read",
+                    [[("id", "in", allowed[:3])], {"display_name": {}}],
+                )
+                if not (body.get("result") or {}).get("records"):
+                    failures.append(
+                        f"{login}: control read of {allowed[:3]}: {body!r:.120}"
+                    )
+            self.env.invalidate_all()
+            if refused[0].subject != subject:
+                failures.append(f"{login}: request #{refused[0].id} written over RPC")
+        _logger.info(
+            "emowaten_demo adversarial JSON-RPC: %s calls; per role: %s; failures: %s",
+            sum(tries.values()),
+            dict(tries),
+            len(failures),
+        )
+        self.assertFalse(failures, "\n".join(failures))
