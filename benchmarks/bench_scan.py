@@ -73,6 +73,30 @@ def run_pipeline(png, lang):
     return result.text, result.pdf
 
 
+def text_layer_report(lang):
+    """CER of the searchable PDF's text layer, read by pdftotext and by pdfminer (as
+    Odoo's indexer does), against the OCR text and against the truth, per page kind."""
+    kinds = {
+        "ara": testpages.make_page("ara", seed=12, **testpages.CLEAN),
+        "fra": testpages.make_page("fra", seed=12, **testpages.CLEAN),
+        "mixed": testpages.make_mixed_page(seed=12),
+        "ara-degraded": testpages.make_page("ara", seed=12),
+        "fra-degraded": testpages.make_page("fra", seed=13),
+    }
+    print("text layer CER (vs OCR text / vs truth):")
+    for kind, (png, truth) in kinds.items():
+        result = ocr.ocr_page(png, lang=lang)
+        poppler = testpages.strip_bidi(testpages.pdftotext(result.pdf))
+        miner = testpages.pdfminer_text(result.pdf)
+        print(
+            f"  {kind:13} OCR {100 * testpages.cer(result.text, truth):5.1f} %  "
+            f"pdftotext {100 * testpages.cer(poppler, result.text):5.1f} / "
+            f"{100 * testpages.cer(poppler, truth):5.1f} %  "
+            f"pdfminer {100 * testpages.cer(miner, result.text):5.1f} / "
+            f"{100 * testpages.cer(miner, truth):5.1f} %"
+        )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=6)
@@ -83,7 +107,15 @@ def main():
         action="store_true",
         help="straight, noise-free pages instead of bad scans",
     )
+    parser.add_argument(
+        "--text-layer",
+        action="store_true",
+        help="only the text layer's CER with pdftotext and pdfminer",
+    )
     args = parser.parse_args()
+    if args.text_layer:
+        text_layer_report(args.lang)
+        return
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core
     kind = "clean" if args.clean else "degraded"

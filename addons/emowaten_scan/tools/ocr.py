@@ -21,7 +21,7 @@ import numpy as np
 import pytesseract
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
-from . import cover
+from . import cover, textlayer
 
 _logger = logging.getLogger(__name__)
 
@@ -390,6 +390,12 @@ def run_tesseract(image, lang="ara+fra", psm=3, make_pdf=True, dpi=DEFAULT_DPI):
         if make_pdf:
             with open(base + ".pdf", "rb") as fh:
                 pdf = fh.read()
+    if pdf:
+        # Tesseract's own text layer mirrors numbers inside Arabic lines for poppler
+        # and breaks mixed lines for pdfminer: see tools/textlayer.py
+        pdf = textlayer.rebuild_text_layer(
+            pdf, tsv, (image.shape[1], image.shape[0]), dpi
+        )
     confidence, words = mean_confidence(tsv)
     return clean_text(text), confidence, words, pdf
 

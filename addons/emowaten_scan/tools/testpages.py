@@ -98,6 +98,49 @@ def make_page(
     return degrade(image, angle=angle, seed=seed, **degrade_kw), text
 
 
+def make_mixed_page(seed=0, **degrade_kw):
+    """An Arabic paragraph above a French one on one page: (png_bytes, ground_truth)."""
+    top = render_paragraph(ARABIC_TEXT, rtl=True, size=(2480, 900))
+    bottom = render_paragraph(FRENCH_TEXT, rtl=False, size=(2480, 900))
+    page = Image.new("L", (2480, 1800), 255)
+    page.paste(top, (0, 0))
+    page.paste(bottom, (0, 800))
+    degrade_kw.setdefault("angle", 0.0)
+    return degrade(page, seed=seed, **degrade_kw), f"{ARABIC_TEXT} {FRENCH_TEXT}"
+
+
+CLEAN = {"angle": 0.0, "noise": 0.0, "lighting": 0.0, "jpeg_quality": 95}
+
+
+def pdftotext(pdf):
+    """Text of a PDF as poppler's ``pdftotext`` extracts it."""
+    import subprocess  # noqa: PLC0415
+    import tempfile  # noqa: PLC0415
+
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as fh:
+        fh.write(pdf)
+        fh.flush()
+        return subprocess.run(  # noqa: S603 - fixed argv
+            ["pdftotext", fh.name, "-"], capture_output=True, check=True, text=True
+        ).stdout
+
+
+def pdfminer_text(pdf):
+    """Text of a PDF as Odoo's attachment indexer extracts it (pdfminer.six, same
+    layout parameters as ``attachment_indexation``)."""
+    from pdfminer.high_level import extract_text  # noqa: PLC0415
+    from pdfminer.layout import LAParams  # noqa: PLC0415
+
+    return extract_text(
+        io.BytesIO(pdf), laparams=LAParams(detect_vertical=True, boxes_flow=None)
+    )
+
+
+def strip_bidi(text):
+    """Drop the bidi embedding marks poppler writes around runs."""
+    return "".join(c for c in text or "" if unicodedata.category(c) != "Cf")
+
+
 def image_to_pdf(png_pages, dpi=300):
     """Wrap page images into a PDF like a scanner would (image-only, no text)."""
     images = [Image.open(io.BytesIO(png)).convert("L") for png in png_pages]
