@@ -6,7 +6,9 @@
     "author": "e-Mowaten",
     "website": "https://github.com/e-mowaten/e-mowaten",
     "license": "LGPL-3",
-    "depends": ["emowaten_petitions"],
+    # attachment_indexation: the searchable PDFs' text is indexed (pdfminer.six) so that
+    # Odoo's attachment search finds a CIN, a phone or a date in a scanned letter
+    "depends": ["emowaten_petitions", "attachment_indexation"],
     "external_dependencies": {
         "python": [
             "pytesseract",
@@ -15,6 +17,7 @@
             "qrcode",
             "PyPDF2",
             "phonenumbers",
+            "pdfminer.six",
         ],
         "bin": ["tesseract", "pdftoppm"],
     },

@@ -6,3 +6,4 @@ from . import test_workers
 from . import test_folder_import
 from . import test_access
 from . import test_upload_cover_route
+from . import test_indexation
