@@ -2,7 +2,7 @@
 
 from odoo.tests import tagged
 
-from ..tools import extract
+from ..tools import extract, ocr
 from ..tools.arabic import arabic_normalize
 from .common import ScanCase, png_to_pdf, small_page
 
@@ -92,3 +92,39 @@ class TestSearchExtract(ScanCase):
         self.assertEqual(request.category_id, category)
         self.assertEqual(request.scan_letter_date.isoformat(), "2026-03-15")
         self.assertTrue(all(doc.proposal_ids.mapped("accepted")))
+
+    def test_dates_with_month_names(self):
+        for text, expected in (
+            ("تونس في 12 جانفي 2024", "2024-01-12"),
+            ("Tunis, le 12 janvier 2024", "2024-01-12"),
+            ("القاهرة في ١٢ يناير ٢٠٢٤", "2024-01-12"),
+            ("le 1er février 2025", "2025-02-01"),
+            ("صفاقس في 3 أوت 2023", "2023-08-03"),
+            ("بيروت 5 كانون الثاني 2022", "2022-01-05"),
+            ("تونس في 7 جويلية 2020", "2020-07-07"),
+            ("le 9 décembre 2019", "2019-12-09"),
+        ):
+            self.assertEqual(
+                [d.isoformat() for d in extract.find_dates(text)], [expected], text
+            )
+        # in the order of the text; no date from a word that only starts like a month
+        self.assertEqual(
+            [d.isoformat() for d in extract.find_dates("15/03/2026, puis 2 mai 2021")],
+            ["2026-03-15", "2021-05-02"],
+        )
+        self.assertEqual(extract.find_dates("le 12 maison 2024"), [])
+        self.assertEqual(extract.find_dates("31 février 2024"), [])
+
+    def test_dates_with_month_names_ocr(self):
+        """On real pages read by Tesseract (Amiri, 300 dpi)."""
+        for text, rtl in (
+            ("تونس في 12 جانفي 2024", True),
+            ("Tunis, le 12 janvier 2024", False),
+            ("القاهرة في 12 يناير 2024", True),
+        ):
+            result = ocr.ocr_page(small_page(text, rtl=rtl), lang="ara+fra")
+            self.assertIn(
+                "2024-01-12",
+                [d.isoformat() for d in extract.find_dates(result.text)],
+                result.text,
+            )

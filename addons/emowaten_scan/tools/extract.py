@@ -12,6 +12,33 @@ _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 _CIN = re.compile(r"(?<![\d+])(\d{8})(?!\d)")
 _DATE_DMY = re.compile(r"(?<!\d)(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})(?!\d)")
 _DATE_YMD = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
+# Month names as written in letters: French, Tunisian/Maghreb Arabic (جانفي, أوت),
+# Middle-East Arabic (يناير, أغسطس) and Levantine (كانون الثاني); matched on the
+# normalised text (no accents, bare alef, ه for ة)
+_MONTH_NAMES = {
+    1: ("janvier", "janv", "جانفي", "يناير", "كانون الثاني"),
+    2: ("fevrier", "fevr", "فيفري", "فبراير", "شباط"),
+    3: ("mars", "مارس", "آذار"),
+    4: ("avril", "avr", "أفريل", "افريل", "أبريل", "ابريل", "نيسان"),
+    5: ("mai", "ماي", "مايو", "أيار"),
+    6: ("juin", "جوان", "يونيو", "يونيه", "حزيران"),
+    7: ("juillet", "juil", "جويلية", "يوليو", "يوليه", "تموز"),
+    8: ("aout", "أوت", "اوت", "أغسطس", "اغسطس", "آب"),
+    9: ("septembre", "sept", "سبتمبر", "أيلول"),
+    10: ("octobre", "oct", "أكتوبر", "اكتوبر", "تشرين الأول"),
+    11: ("novembre", "nov", "نوفمبر", "تشرين الثاني"),
+    12: ("decembre", "dec", "ديسمبر", "كانون الأول"),
+}
+_MONTHS = {
+    _own_arabic_normalize(name): month
+    for month, names in _MONTH_NAMES.items()
+    for name in names
+}
+_DATE_NAMED = re.compile(
+    r"(?<!\d)(\d{1,2})\s*(?:er\s+)?(?:de\s+|من\s+|شهر\s+)?("
+    + "|".join(re.escape(n) for n in sorted(_MONTHS, key=len, reverse=True))
+    + r")\.?(?!\w)\s*[,،]?\s*(\d{4})(?!\d)"
+)
 _CIN_HINTS = ("cin", "carte d'identite", "بطاقه التعريف", "ب.ت.و", "بطاقه تعريف")
 
 
@@ -55,14 +82,21 @@ def find_cins(text):
 
 
 def find_dates(text):
+    """Dates in the order they appear: 15/03/2026, 2026-03-15, 12 janvier 2024,
+    12 جانفي 2024, 12 يناير 2024."""
     norm = _ascii_digits(text)
     dates = []
-    for day, month, year in _DATE_DMY.findall(norm):
-        dates.append((int(year), int(month), int(day)))
-    for year, month, day in _DATE_YMD.findall(norm):
-        dates.append((int(year), int(month), int(day)))
+    for match in _DATE_DMY.finditer(norm):
+        day, month, year = match.groups()
+        dates.append((match.start(), int(year), int(month), int(day)))
+    for match in _DATE_YMD.finditer(norm):
+        year, month, day = match.groups()
+        dates.append((match.start(), int(year), int(month), int(day)))
+    for match in _DATE_NAMED.finditer(norm):
+        day, month, year = match.groups()
+        dates.append((match.start(), int(year), _MONTHS[month], int(day)))
     result = []
-    for year, month, day in dates:
+    for _start, year, month, day in sorted(dates):
         try:
             value = datetime.date(year, month, day)
         except ValueError:
