@@ -89,6 +89,10 @@ class EmowatenScanLine(models.Model):
             "blank": self.env._("Blank page, skipped."),
             "ocr_failed": self.env._("Text recognition failed on this page."),
             "low_confidence": self.env._("Poorly recognised text: check it by hand."),
+            "suspect_text": self.env._(
+                "Probably misread words (%(detail)s): check the text by hand.",
+                detail=detail or "?",
+            ),
             "cover_unknown": self.env._(
                 "The cover sheet names request %(detail)s, which was not found.",
                 detail=detail or "?",

@@ -8,7 +8,7 @@ import pytesseract
 from odoo import api, fields, models
 from odoo.tools import mute_logger
 
-from ..tools import cover, ocr
+from ..tools import cover, extract, ocr
 from ..tools.arabic import arabic_normalize
 
 _logger = logging.getLogger(__name__)
@@ -76,9 +76,18 @@ class EmowatenScanPage(models.Model):
     ocr_seconds = fields.Float(string="OCR Time (s)", readonly=True)
     message_code = fields.Char(string="Problem Code", readonly=True)
     message_detail = fields.Char(string="Problem Detail", readonly=True)
+    message = fields.Char(compute="_compute_message", string="Problem")
 
     # the workers' queue: a partial index keeps it small whatever the history
     _queue_idx = models.Index("(id) WHERE state = 'queued'")
+
+    @api.depends("message_code", "message_detail")
+    def _compute_message(self):
+        Line = self.env["emowaten.scan.line"]
+        for page in self:
+            page.message = page.message_code and Line._emowaten_message_text(
+                page.message_code, page.message_detail
+            )
 
     @api.model
     def _emowaten_installed_languages(self):
@@ -220,7 +229,15 @@ class EmowatenScanPage(models.Model):
                 )
                 return
             threshold = office.scan_confidence_threshold
-            low = result.confidence < threshold
+            # a confident page may still hold misreadings (stray Latin words in an
+            # Arabic line, a year read as one digit): it is checked by hand too
+            suspects = extract.suspect_fragments(result.text)
+            code = (
+                "low_confidence"
+                if result.confidence < threshold
+                else ("suspect_text" if suspects else False)
+            )
+            low = bool(code)
             vals.update(
                 state="done",
                 text=result.text,
@@ -231,7 +248,8 @@ class EmowatenScanPage(models.Model):
                 rotation=result.rotation,
                 ocr_seconds=sum(result.timings.values()),
                 searchable_pdf=base64.b64encode(result.pdf) if result.pdf else False,
-                message_code="low_confidence" if low else False,
+                message_code=code,
+                message_detail=", ".join(suspects)[:200] if suspects else False,
             )
         self.write(vals)
 

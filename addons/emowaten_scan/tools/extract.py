@@ -132,3 +132,46 @@ def extract_all(text):
         "email": find_emails(text),
         "date": find_dates(text),
     }
+
+
+# ----------------------------------------------------------------------------
+# Text to check by hand although Tesseract is confident
+# ----------------------------------------------------------------------------
+
+_ARABIC_LETTER = re.compile("[\u0621-\u064a\u066e-\u06d3\ufb50-\ufdff\ufe70-\ufefc]")
+_LATIN_WORD = re.compile(r"^[^\w]*([A-Za-zÀ-ÿ]{1,4})[^\w]*$")
+# short Latin words that do occur in Arabic letters
+_LATIN_OK = {"cin", "bp", "tel", "fax", "cnss", "cnam", "steg", "rue", "av", "nb"}
+_YEAR_AFTER_MONTH = re.compile(
+    r"(?<!\d)\d{1,2}\s+("
+    + "|".join(re.escape(n) for n in sorted(_MONTHS, key=len, reverse=True))
+    + r")(?!\w)\s*[,،]?\s*(\d{1,3})(?![\d/])"
+)
+_SHORT_YEAR_DMY = re.compile(r"(?<!\d)\d{1,2}\s*/\s*\d{1,2}\s*/\s*(\d{1,3})(?![\d/])")
+
+
+def suspect_fragments(text):
+    """Fragments of OCR text that are likely misread even when the mean confidence
+    is high: a short Latin word alone inside an Arabic line (Tesseract's ``ara+fra``
+    reads an Arabic word it is unsure of as "Ji", "Re", "Le"), and digits
+    collapsed (a year read "4" after a month name or in a date)."""
+    found = []
+    for line in (text or "").splitlines():
+        words = line.split()
+        arabic = [bool(_ARABIC_LETTER.search(w)) for w in words]
+        if not words or sum(arabic) < 0.6 * len(words):
+            continue
+        for index, word in enumerate(words):
+            match = _LATIN_WORD.match(word)
+            if not match or match.group(1).lower() in _LATIN_OK:
+                continue
+            before = arabic[index - 1] if index else True
+            after = arabic[index + 1] if index + 1 < len(words) else True
+            if before and after:
+                found.append(word)
+    norm = _ascii_digits(text)
+    for match in _YEAR_AFTER_MONTH.finditer(norm):
+        found.append(match.group(0))
+    for match in _SHORT_YEAR_DMY.finditer(norm):
+        found.append(match.group(0))
+    return list(dict.fromkeys(found))
