@@ -139,11 +139,13 @@ class EmowatenHostingAgreement(models.Model):
             )
             if already:
                 continue
+            # written in the head's language, not the cron's
+            env = agreement.with_context(lang=head.lang or self.env.lang).env
             agreement.activity_schedule(
                 "mail.mail_activity_data_todo",
                 user_id=head.id,
-                summary=self.env._("Hosting forecast exceeds the budget"),
-                note=self.env._(
+                summary=env._("Hosting forecast exceeds the budget"),
+                note=env._(
                     "The hosting forecast of %(body)s for %(year)s is %(forecast)s "
                     "for a budget of %(budget)s.",
                     body=agreement.body_id.display_name,

@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.tools.misc import format_date
 
 
 class EmowatenEscalationLevel(models.Model):
@@ -79,6 +80,9 @@ class EmowatenEscalationLevel(models.Model):
             targets = self._emowaten_targets(request, central_users)
             # a confidential file is escalated to its designated staff only
             for user in request._emowaten_allowed_users(targets):
+                # the cron runs in its own user's language: the summary is written in
+                # the language of whoever reads it (one stored string per activity)
+                level = self.with_context(lang=user.lang or self.env.lang)
                 activity_vals.append(
                     {
                         "res_model_id": model_id,
@@ -86,13 +90,13 @@ class EmowatenEscalationLevel(models.Model):
                         "activity_type_id": activity_type.id,
                         "user_id": user.id,
                         "date_deadline": today,
-                        "summary": self.env._(
+                        "summary": level.env._(
                             "%(level)s: %(ref)s due on %(date)s",
-                            level=self.name,
+                            level=level.name,
                             ref=request.name,
-                            date=request.date_deadline,
+                            date=format_date(level.env, request.date_deadline),
                         ),
-                        "note": self.note or False,
+                        "note": level.note or False,
                     }
                 )
         if activity_vals:

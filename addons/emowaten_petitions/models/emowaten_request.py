@@ -1595,10 +1595,16 @@ class EmowatenRequest(models.Model):
         )
         self.message_post(body=note, partner_ids=managers.partner_id.ids)
         for manager in managers:
+            # each manager reads the to-do in their own language
+            env = self.with_context(lang=manager.lang or self.env.lang).env
             self.activity_schedule(
                 "mail.mail_activity_data_todo",
-                summary=self.env._("File transferred three times"),
-                note=note,
+                summary=env._("File transferred three times"),
+                note=env._(
+                    "%s has been transferred three times: check that it is not "
+                    "bouncing between bodies.",
+                    self.name,
+                ),
                 user_id=manager.id,
             )
 

@@ -72,3 +72,31 @@ class TestEscalation(EmowatenPetitionsCase):
             self._run_cron("emowaten_petitions.ir_cron_request_escalation")
         self.assertFalse(closed.escalation_level)
         self.assertFalse(suspended.escalation_level)
+
+    def test_summary_in_the_assignee_language(self):
+        """The cron writes each reminder in its reader's language (it used to write
+        "Deadline passed: office manager: … due on …" in the cron user's English)."""
+        self.env["res.lang"]._activate_lang("ar_001")
+        self.env["ir.module.module"]._load_module_terms(
+            ["emowaten_petitions"], ["ar_001"], overwrite=True
+        )
+        self.user_manager.lang = "ar_001"
+        with freeze_time("2026-03-02 09:00:00"):
+            request = self._request(
+                type_id=self.type_guidance.id, user_id=self.user_agent.id
+            )
+        with freeze_time("2026-03-28 09:00:00"):
+            self._run_cron("emowaten_petitions.ir_cron_request_escalation")
+        with freeze_time("2026-04-03 09:00:00"):
+            self._run_cron("emowaten_petitions.ir_cron_request_escalation")
+        activities = self._activities(request)
+        manager = activities.filtered(lambda a: a.user_id == self.user_manager)
+        agent = activities.filtered(lambda a: a.user_id == self.user_agent)
+        self.assertEqual(len(manager), 1)
+        self.assertIn("تجاوز الأجل: رئيس المكتب", manager.summary)
+        self.assertIn("أجله", manager.summary)
+        self.assertNotIn("due on", manager.summary)
+        self.assertIn(request.name, manager.summary)
+        self.assertTrue(agent)
+        for activity in agent:
+            self.assertIn("due on", activity.summary, "the agent reads English")

@@ -370,14 +370,16 @@ class EmowatenSignatureCertificate(models.Model):
 
     def _emowaten_schedule_expiry_activity(self):
         self.ensure_one()
-        summary = self.env._("Renew the signature certificate %s", self.name)
+        # in the holder's language (the daily check runs as the cron's user)
+        env = self.with_context(lang=self.user_id.lang or self.env.lang).env
+        summary = env._("Renew the signature certificate %s", self.name)
         if self.activity_ids.filtered(lambda a: a.summary == summary):
             return
         self.sudo().activity_schedule(
             "mail.mail_activity_data_todo",
             date_deadline=self.not_after.date(),
             summary=summary,
-            note=self.env._(
+            note=env._(
                 "The certificate expires on %s. Ask ANCE/TunTrust for a new one in "
                 "time.",
                 fields.Date.to_string(self.not_after.date()),
