@@ -18,6 +18,11 @@ class EmowatenRequestCategory(models.Model):
     parent_path = fields.Char(index=True)
     child_ids = fields.One2many("emowaten.request.category", "parent_id")
     default_body_id = fields.Many2one("emowaten.body", string="Default Competent Body")
+    keywords = fields.Text(
+        help="Words and phrases, in Arabic and in French, separated by commas or new "
+        "lines, that point to this category in a letter (the scanned mail is "
+        "sorted with them, not only with the name).",
+    )
     active = fields.Boolean(default=True)
     display_name = fields.Char(recursive=True)
 

@@ -1,5 +1,6 @@
 import base64
 import io
+import re
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -272,8 +273,18 @@ class EmowatenScanDocument(models.Model):
         for lang in langs:
             for category in categories.with_context(lang=lang):
                 names[category.id].add(category.name)
+        for category in categories:
+            # the keyword list (Arabic and French) of each category
+            names[category.id].update(
+                word.strip()
+                for word in re.split(r"[,\n;،؛]", category.keywords or "")
+                if word.strip()
+            )
         found = extract.find_named(
-            self.text or "", [(key, list(n)) for key, n in names.items()]
+            self.text or "",
+            [(key, list(n)) for key, n in names.items()],
+            affixes=True,
+            weighted=True,
         )
         return categories.browse(found) if found else categories.browse()
 

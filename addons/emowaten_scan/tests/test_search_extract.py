@@ -128,3 +128,44 @@ class TestSearchExtract(ScanCase):
                 [d.isoformat() for d in extract.find_dates(result.text)],
                 result.text,
             )
+
+    def test_category_from_keywords(self):
+        """Categories are proposed from their keyword lists (Arabic and French), with
+        proclitics and plurals, on pages read by Tesseract."""
+        water = self.env.ref("emowaten_petitions.category_water")
+        roads = self.env.ref("emowaten_petitions.category_roads")
+        self.assertIn("الصوناد", water.keywords)
+        self.office.scan_lang = "ara+fra"
+        for text, rtl, expected in (
+            ("نشكو من انقطاع الماء وتسرب كبير قرب منزلنا", True, water),
+            ("La chaussée est pleine de trous depuis janvier", False, roads),
+            ("والطريق مليئة بالحفر منذ أشهر", True, roads),
+        ):
+            page = small_page(text, rtl=rtl, size=(1800, 260))
+            batch = self.make_batch([("letter.pdf", png_to_pdf([page]))])
+            batch.action_process()
+            self.run_workers()
+            doc = batch.document_ids
+            proposal = doc.proposal_ids.filtered(lambda p: p.kind == "category")
+            self.assertEqual(proposal.category_id, expected, doc.text)
+
+    def test_find_named_affixes_weighted(self):
+        candidates = [
+            (1, ["Drinking Water", "eau potable", "ماء", "انقطاع الماء"]),
+            (2, ["Roads", "route", "pont", "طريق"]),
+            (3, ["Routes et ponts"]),
+        ]
+        for text, expected in (
+            ("نشكو من انقطاع الماء منذ أسبوع", 1),
+            ("la route est dégradée, les ponts aussi", 2),
+            ("Sousse : routes et ponts.", 3),
+            ("والطريق مليئة بالحفر", 2),
+            ("Monsieur le Gouverneur", None),
+        ):
+            self.assertEqual(
+                extract.find_named(text, candidates, affixes=True, weighted=True),
+                expected,
+                text,
+            )
+        # without affixes, as for governorates: a word for word match only
+        self.assertIsNone(extract.find_named("والطريق", candidates))

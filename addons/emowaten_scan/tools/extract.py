@@ -106,11 +106,18 @@ def find_dates(text):
     return result
 
 
-def find_named(text, candidates):
+# Arabic proclitics before a keyword (والماء, بالطريق, للتطهير) and Latin plurals
+_AR_PREFIX = r"(?:(?:و|ف)?(?:ب|ل|ك)?(?:ال|ل)?)?"
+_LATIN_PLURAL = r"(?:s|x)?"
+
+
+def find_named(text, candidates, affixes=False, weighted=False):
     """Best candidate whose names occur in the text.
 
     ``candidates``: iterable of (key, [names...]); returns the key with most
-    occurrences.
+    occurrences. ``affixes``: an Arabic name also matches with a proclitic
+    (و, ب, ل, ال...), a Latin one in the plural. ``weighted``: an occurrence counts
+    as many words as the name has (a category's full name beats a single keyword).
     """
     norm = f" {arabic_normalize(text)} "
     best, best_count = None, 0
@@ -118,8 +125,17 @@ def find_named(text, candidates):
         count = 0
         for name in names:
             name = arabic_normalize(name)
-            if len(name) >= 3:
-                count += len(re.findall(rf"(?<!\w){re.escape(name)}(?!\w)", norm))
+            if len(name) < 3:
+                continue
+            pattern = re.escape(name)
+            if affixes:
+                pattern = (
+                    _AR_PREFIX + pattern
+                    if _ARABIC_LETTER.match(name)
+                    else pattern + _LATIN_PLURAL
+                )
+            hits = len(re.findall(rf"(?<!\w){pattern}(?!\w)", norm))
+            count += hits * (len(name.split()) if weighted else 1)
         if count > best_count:
             best, best_count = key, count
     return best
