@@ -1575,13 +1575,17 @@ class EmowatenRequest(models.Model):
             super(EmowatenRequest, request).write(vals)
             request._emowaten_custody_open(reason=reason)
             holder = body.display_name if body else user.display_name
-            request.message_post(
+            # the file may now be out of the sender's reach (another body's): his note
+            # and the alert are posted in his name by the system, he was allowed to
+            # hand the file over
+            request.sudo().message_post(
                 body=self.env._(
                     "File transferred to %(to)s: %(reason)s", to=holder, reason=reason
-                )
+                ),
+                author_id=self.env.user.partner_id.id,
             )
             if request.transfer_count == 3:
-                request._emowaten_transfer_alert()
+                request.sudo()._emowaten_transfer_alert()
         return True
 
     def _emowaten_transfer_alert(self):

@@ -36,3 +36,38 @@ class TestRelocationRows(EmowatenPetitionsCase):
             with self.assertRaises(AccessError):
                 activity.with_user(self.user_agent).write({"res_id": target.id})
             self.assertEqual(activity.sudo().res_id, self.req_a.id)
+
+
+@tagged("post_install", "-at_install")
+class TestTransferOutOfReach(EmowatenPetitionsCase):
+    """A correspondent handing a file to another body could not: the transfer's note
+    was posted after the file had left his reach (posting needs write access)."""
+
+    def test_correspondent_transfers_to_another_body(self):
+        request = self._request(
+            subject="Routed to X",
+            body_id=self.body_x.id,
+            correspondent_id=self.user_correspondent.id,
+            state="routed",
+        )
+        for _round in range(3):
+            request.sudo().write(
+                {
+                    "body_id": self.body_x.id,
+                    "correspondent_id": self.user_correspondent.id,
+                }
+            )
+            request.with_user(self.user_correspondent).action_transfer(
+                "Not ours: municipal lighting", body=self.body_y
+            )
+            self.assertEqual(request.body_id, self.body_y)
+        note = request.message_ids.filtered(
+            lambda m: "Not ours: municipal lighting" in str(m.body)
+        )
+        self.assertEqual(len(note), 3)
+        self.assertEqual(note.author_id, self.user_correspondent.partner_id)
+        self.assertEqual(request.transfer_count, 3)
+        # the third transfer alerted the office's managers
+        self.assertTrue(
+            request.activity_ids.filtered(lambda a: a.user_id == self.user_manager)
+        )
