@@ -44,6 +44,19 @@ class IrHttp(models.AbstractModel):
         return result
 
     @classmethod
+    def _serve_fallback(cls):
+        """A path that no route serves is looked up as an attachment URL: with a NUL
+        byte in it PostgreSQL refused the query and any such URL answered 500."""
+        reason = bad_request_reason(request.httprequest, form=False)
+        if reason:
+            message = cls._emowaten_bad_input_message(reason)
+            raise BadRequest(
+                description=message,
+                response=cls._emowaten_bad_input_response(message),
+            )
+        return super()._serve_fallback()
+
+    @classmethod
     def _emowaten_bad_input_message(cls, reason):
         env = request.env
         messages = {

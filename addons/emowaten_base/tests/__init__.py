@@ -12,3 +12,4 @@ from . import test_public_input
 from . import test_followers_access
 from . import test_arabic_names
 from . import test_translations_complete
+from . import test_public_fallback
