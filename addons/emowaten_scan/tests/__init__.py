@@ -8,3 +8,4 @@ from . import test_access
 from . import test_upload_cover_route
 from . import test_indexation
 from . import test_review_flags
+from . import test_columns

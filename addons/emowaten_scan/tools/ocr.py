@@ -21,7 +21,7 @@ import numpy as np
 import pytesseract
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
-from . import cover, textlayer
+from . import columns, cover, textlayer
 
 _logger = logging.getLogger(__name__)
 
@@ -66,6 +66,7 @@ class OcrResult:
     rotation: int = 0  # orientation correction applied (0, 90, 180, 270)
     timings: dict = field(default_factory=dict)
     cover_payload: str | None = None  # set (and no OCR done) when the page is a cover
+    raw_text: str = ""  # Tesseract's own text when blocks side by side were cut apart
 
 
 def sniff_mimetype(data):
@@ -397,7 +398,12 @@ def run_tesseract(image, lang="ara+fra", psm=3, make_pdf=True, dpi=DEFAULT_DPI):
             pdf, tsv, (image.shape[1], image.shape[0]), dpi
         )
     confidence, words = mean_confidence(tsv)
-    return clean_text(text), confidence, words, pdf
+    # blocks side by side (a sender block beside an address block) are read as one
+    # line across both by Tesseract: cut them apart (tools/columns.py)
+    reflowed = columns.reflow(tsv)
+    if reflowed:
+        _logger.debug("blocks side by side cut apart")
+    return clean_text(reflowed or text), confidence, words, pdf, clean_text(text)
 
 
 def mean_confidence(tsv):
@@ -464,7 +470,7 @@ def ocr_page(
             )
     binary, angle = preprocess(grey)
     t1 = time.perf_counter()
-    text, confidence, words, pdf = run_tesseract(
+    text, confidence, words, pdf, raw = run_tesseract(
         binary, lang=lang, psm=psm, make_pdf=make_pdf
     )
     t2 = time.perf_counter()
@@ -475,11 +481,11 @@ def ocr_page(
         rotation = detect_orientation(binary)
         if rotation:
             turned = rotate_quadrant(binary, rotation)
-            text2, conf2, words2, pdf2 = run_tesseract(
+            text2, conf2, words2, pdf2, raw2 = run_tesseract(
                 turned, lang=lang, psm=psm, make_pdf=make_pdf
             )
             if conf2 > confidence:
-                text, confidence, words, pdf = text2, conf2, words2, pdf2
+                text, confidence, words, pdf, raw = text2, conf2, words2, pdf2, raw2
             else:
                 rotation = 0
     t3 = time.perf_counter()
@@ -490,6 +496,7 @@ def ocr_page(
         pdf=pdf,
         angle=angle,
         rotation=rotation,
+        raw_text=raw,
         timings={"preprocess": t1 - t0, "tesseract": t2 - t1, "orientation": t3 - t2},
     )
 

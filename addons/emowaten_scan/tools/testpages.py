@@ -109,6 +109,41 @@ def make_mixed_page(seed=0, **degrade_kw):
     return degrade(page, seed=seed, **degrade_kw), f"{ARABIC_TEXT} {FRENCH_TEXT}"
 
 
+SENDER_AR = (
+    "الاسم واللقب: محمد بن صالح",
+    "رقم بطاقة التعريف: 09876543",
+    "الهاتف: 98765432",
+    "العنوان: نهج الحرية صفاقس",
+)
+ADDRESS_FR = (
+    "Monsieur le Gouverneur",
+    "de Sfax",
+    "Avenue Habib Bourguiba",
+    "3000 Sfax",
+)
+
+
+def make_two_column_page(seed=0, **degrade_kw):
+    """A letter head with two blocks side by side: the Arabic sender block on the
+    right and the French address block on the left (lines at the same heights), and
+    a French paragraph below. Returns (png_bytes, {"right": lines, "left": lines})."""
+    font = ImageFont.truetype(FONT_PATH, 46)
+    page = Image.new("L", (2480, 1400), 255)
+    draw = ImageDraw.Draw(page)
+    y = 200
+    for arabic, french in zip(SENDER_AR, ADDRESS_FR, strict=True):
+        kwargs = {"direction": "rtl", "language": "ar"}
+        width = draw.textlength(arabic, font=font, **kwargs)
+        draw.text((2480 - 200 - width, y), arabic, font=font, fill=0, **kwargs)
+        draw.text((200, y), french, font=font, fill=0, language="fr")
+        y += 90
+    body = render_paragraph(FRENCH_TEXT[:220], size=(2480, 600), margin=200)
+    page.paste(body, (0, 700))
+    degrade_kw.setdefault("angle", 0.0)
+    blocks = {"right": list(SENDER_AR), "left": list(ADDRESS_FR)}
+    return degrade(page, seed=seed, **degrade_kw), blocks
+
+
 CLEAN = {"angle": 0.0, "noise": 0.0, "lighting": 0.0, "jpeg_quality": 95}
 
 

@@ -104,6 +104,10 @@ def text_operators(lines, page_height_px, scale):
             f"{_num(stretch)} Tz <{_hex(char)}> Tj"
         )
 
+    from .columns import split_line  # noqa: PLC0415 - columns imports this module
+
+    # blocks side by side: each cut segment is a line of its own, in its direction
+    lines = [segment for words in lines for segment in split_line(words)]
     for words in lines:
         # a Tesseract line may hold words of two printed lines: each run of words
         # that overlap vertically gets its own baseline
@@ -131,16 +135,18 @@ def text_operators(lines, page_height_px, scale):
                 # first of this one, so that a reader following the content order
                 # (pdfminer) never sees a jump across a number inside an Arabic line
                 # (poppler ignores spaces and reads the gaps)
-                end_x, end_w, end_y = previous_end
+                end_x, end_w, end_y, end_box = previous_end
                 gap0 = min(end_x, start)
                 gap1 = max(end_x + end_w, start + width)
-                if abs(end_y - y) < size:
+                # no space across a column gutter: the blocks stay apart
+                box_gap = max(x0 - end_box[1], end_box[0] - x1)
+                if abs(end_y - y) < size and box_gap < 4 * size:
                     glyph(" ", gap0, y, size, max(gap1 - gap0, 0.01))
             for i, char in enumerate(text):
                 x = x1 - (i + 1) * width if rtl else x0 + i * width
                 glyph(char, x, y, size, width)
             last = x1 - len(text) * width if rtl else x0 + (len(text) - 1) * width
-            previous_end = (last, width, y)
+            previous_end = (last, width, y, (x0, x1))
     out.append("ET")
     return "\n".join(out).encode("ascii")
 
