@@ -13,3 +13,4 @@ from . import test_followers_access
 from . import test_arabic_names
 from . import test_translations_complete
 from . import test_public_fallback
+from . import test_readiness_admin
