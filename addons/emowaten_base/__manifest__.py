@@ -50,6 +50,9 @@
         "demo/emowaten_readiness_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "emowaten_base/static/src/scss/emowaten_ltr.scss",
+        ],
         "web.assets_tests": [
             "emowaten_base/static/tests/tours/*.js",
         ],

@@ -23,3 +23,4 @@ from . import test_wizard_owner
 from . import test_arabic_reference
 from . import test_scope_writes
 from . import test_relocation_rows
+from . import test_ltr_fields
