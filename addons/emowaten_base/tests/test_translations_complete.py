@@ -53,3 +53,43 @@ class TestTranslationsComplete(TransactionCase):
                         + "; ".join(repr(t[:60]) for t in terms[:15])
                     )
         self.assertFalse(report, "\n".join(report))
+
+    def test_no_french_in_the_arabic_views(self):
+        """An Arabic page shows no French of ours: a French tab ("Détention") was
+        seen in the Arabic request form. Every view of our addons is read in Arabic
+        and searched for the French translations that are not also Arabic's."""
+        modules = self.env["ir.module.module"].search(
+            [("name", "=like", "emowaten\\_%"), ("state", "=", "installed")]
+        )
+        for code in ("ar_001", "fr_FR"):
+            self.env["res.lang"]._activate_lang(code)
+        self.env["ir.module.module"]._load_module_terms(
+            modules.mapped("name"), ["ar_001", "fr_FR"], overwrite=True
+        )
+        self.env.invalidate_all()
+        french = {}
+        for module in modules.mapped("name"):
+            path = get_module_path(module)
+            arabic = {e.msgid: e.msgstr for e in polib.pofile(f"{path}/i18n/ar.po")}
+            for entry in polib.pofile(f"{path}/i18n/fr.po"):
+                text = entry.msgstr
+                if (
+                    len(text) > 3
+                    and "<" not in text
+                    and text not in (entry.msgid, arabic.get(entry.msgid))
+                ):
+                    french[text] = module
+        views = self.env["ir.ui.view"].search(
+            [
+                ("model_data_id.module", "in", modules.mapped("name")),
+                ("type", "in", ("form", "list", "kanban", "search", "activity")),
+            ]
+        )
+        seen = []
+        for view in views.with_context(lang="ar_001"):
+            arch = view.arch_db or ""
+            for text in french:
+                quoted = text.replace("&", "&amp;").replace('"', "&quot;")
+                if f'="{quoted}"' in arch or f">{quoted}<" in arch:
+                    seen.append(f"{view.xml_id}: {text}")
+        self.assertFalse(seen, "\n".join(seen))
