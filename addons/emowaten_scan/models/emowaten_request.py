@@ -101,9 +101,12 @@ class EmowatenRequest(models.Model):
 
     def action_scan_view_documents(self):
         self.ensure_one()
+        # the title first: Odoo's term extractor took the domain that followed the
+        # translated title in the same dict for a term of its own
+        name = self.env._("Scanned Documents")
         return {
             "type": "ir.actions.act_window",
-            "name": self.env._("Scanned Documents"),
+            "name": name,
             "res_model": "emowaten.scan.document",
             "view_mode": "list,form",
             "domain": [("request_id", "=", self.id)],
