@@ -140,17 +140,22 @@ def _wrap(element):
             child.tail = tail
 
 
-def word_boxes(markup):
-    """``markup`` (HTML, trusted: rendered by QWeb or sanitised by the editor) with
-    each word of its text in an inline box, as Markup."""
+def _transform(markup, boxer):
+    """``markup`` (HTML, trusted: rendered by QWeb or sanitised by the editor) passed
+    through ``boxer`` (which changes a parsed element in place), as Markup."""
     if not markup or not str(markup).strip():
         return Markup(markup or "")
     root = html.fragment_fromstring(str(markup), create_parent="div")
-    _wrap(root)
+    boxer(root)
     inner = (root.text or "") + "".join(
         etree.tostring(child, encoding="unicode", method="html") for child in root
     )
     return Markup(inner)
+
+
+def word_boxes(markup):
+    """``markup`` with each word of its text in an inline box, as Markup."""
+    return _transform(markup, _wrap)
 
 
 def rtl_inline(text):
@@ -210,11 +215,4 @@ def _box_arabic_runs(element):
 def ltr_word_boxes(markup):
     """``markup`` of a left-to-right document with its Arabic runs in boxes that
     Debian's wkhtmltopdf can break and keeps in order."""
-    if not markup or not str(markup).strip():
-        return Markup(markup or "")
-    root = html.fragment_fromstring(str(markup), create_parent="div")
-    _box_arabic_runs(root)
-    inner = (root.text or "") + "".join(
-        etree.tostring(child, encoding="unicode", method="html") for child in root
-    )
-    return Markup(inner)
+    return _transform(markup, _box_arabic_runs)
