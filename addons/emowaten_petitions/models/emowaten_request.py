@@ -2038,7 +2038,10 @@ class EmowatenRequest(models.Model):
     def _emowaten_mark_implicit_refusal(self, today):
         super().write({"implicit_refusal": True, "implicit_refusal_date": today})
         for request in self:
-            recourse = request.type_id.recourse_text or self.env._(
+            # the notice is the citizen's letter: written in their language, not in the
+            # language of the scheduled job's user
+            request = request._emowaten_in_lang(request._emowaten_citizen_lang_short())
+            recourse = request.type_id.recourse_text or request.env._(
                 "You may appeal to the head of the body concerned, then to the "
                 "administrative "
                 "court."
@@ -2046,13 +2049,13 @@ class EmowatenRequest(models.Model):
             request.message_post(
                 body=Markup("<p>%s</p><p>%s</p>")
                 % (
-                    self.env._(
+                    request.env._(
                         "No answer was given to %(ref)s within the legal deadline "
                         "(%(date)s): under decree 93-982 art. 9 this silence is an "
                         "implicit "
                         "refusal.",
                         ref=request.name,
-                        date=format_date(self.env, request.date_deadline),
+                        date=format_date(request.env, request.date_deadline),
                     ),
                     recourse,
                 ),

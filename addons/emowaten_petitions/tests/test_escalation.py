@@ -100,3 +100,37 @@ class TestEscalation(EmowatenPetitionsCase):
         self.assertTrue(agent)
         for activity in agent:
             self.assertIn("due on", activity.summary, "the agent reads English")
+
+    def test_implicit_refusal_notice_in_the_citizen_language(self):
+        """The implicit-refusal notice is the citizen's letter, in their language
+        (it used to be written in the language of the scheduled job's user)."""
+        for code in ("ar_001", "fr_FR"):
+            self.env["res.lang"]._activate_lang(code)
+        self.env["ir.module.module"]._load_module_terms(
+            ["emowaten_petitions"], ["ar_001", "fr_FR"], overwrite=True
+        )
+        # the job runs as a user reading French; one citizen reads Arabic, one French
+        self.env.user.lang = "fr_FR"
+        french = self.citizen_2
+        french.lang = "fr_FR"
+        self.citizen.lang = "ar_001"
+        with freeze_time("2026-01-05 09:00:00"):
+            arabic_request = self._request(type_id=self.type_guidance.id)
+            french_request = self._request(
+                type_id=self.type_guidance.id, partner_id=french.id
+            )
+        with freeze_time("2026-02-10 09:00:00"):
+            self._run_cron("emowaten_petitions.ir_cron_request_implicit_refusal")
+        for request, expected, foreign in (
+            (arabic_request, "لم يتم الرد على", "Aucune réponse"),
+            (french_request, "Aucune réponse n'a été donnée", "لم يتم الرد"),
+        ):
+            self.assertTrue(request.implicit_refusal)
+            notice = request.message_ids.filtered(
+                lambda m, r=request: r.name in str(m.body) and "93-982" in str(m.body)
+            )
+            self.assertEqual(len(notice), 1)
+            body = str(notice.body)
+            self.assertIn(expected, body)
+            self.assertNotIn(foreign, body)
+            self.assertNotIn("No answer was given", body)
