@@ -5,10 +5,16 @@ from markupsafe import Markup
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
-from odoo.tools import consteq
+from odoo.tools import SQL, consteq
+from odoo.tools.sql import create_index
 
 # Arabic-Indic and Eastern Arabic-Indic digits, as typed on Arabic keyboards
 ASCII_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+# Tracking codes are base32 (A-Z, 2-7): a typed 0, 1 or 8 can only be an O, an I or
+# a B. 5 and S are both in the alphabet, so both sides are folded to S before
+# comparing (the stored side through an index on the same expression).
+TRACKING_FOLD = str.maketrans("0185", "OIBS")
+TRACKING_FOLD_SQL = "translate(access_token, '5-', 'S')"
 
 
 def ascii_digits(value):
@@ -175,6 +181,23 @@ class EmowatenRequest(models.Model):
         return re.sub(r"[^A-Za-z0-9]", "", ascii_digits(tracking_code or "")).upper()
 
     @api.model
+    def _emowaten_portal_fold_code(self, tracking_code):
+        """A tracking code in the form both sides are compared in: cleaned, the
+        characters a reader confuses (0/O, 1/I, 8/B, 5/S) folded to one."""
+        return self._emowaten_portal_clean_code(tracking_code).translate(TRACKING_FOLD)
+
+    def init(self):
+        res = super().init()
+        create_index(
+            self.env.cr,
+            "emowaten_request_tracking_fold_index",
+            self._table,
+            [TRACKING_FOLD_SQL],
+            where="access_token IS NOT NULL",
+        )
+        return res
+
+    @api.model
     def _emowaten_portal_clean_reference(self, reference):
         """A typed reference as stored: trimmed, upper case, ASCII digits."""
         return ascii_digits((reference or "").strip().upper())
@@ -191,9 +214,21 @@ class EmowatenRequest(models.Model):
         if code:
             if len(code) != 16:
                 return Request.browse()
-            formatted = "-".join(code[i : i + 4] for i in range(0, 16, 4))
-            record = Request.search([("access_token", "=", formatted)], limit=1)
-            if record and consteq(record.access_token, formatted):
+            folded = code.translate(TRACKING_FOLD)
+            Request.flush_model(["access_token"])
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id FROM emowaten_request WHERE access_token IS NOT NULL"
+                    " AND %s = %s ORDER BY id LIMIT 1",
+                    SQL(TRACKING_FOLD_SQL),
+                    folded,
+                )
+            )
+            row = self.env.cr.fetchone()
+            record = Request.browse(row[0] if row else ())
+            if record and consteq(
+                self._emowaten_portal_fold_code(record.access_token), folded
+            ):
                 return record
             return Request.browse()
         reference = self._emowaten_portal_clean_reference(reference)

@@ -29,6 +29,37 @@ class TestTracking(EmowatenPortalCase):
         self.assertIn(f"/my/requests/{self.request_a.id}", response.url)
         self.assertIn(self.request_a.subject, response.text)
 
+    def test_track_by_code_forgiving(self):
+        """Dashes, spaces, case and the look-alikes 0/O, 1/I, 8/B, 5/S are forgiven."""
+        code = self.request_a.tracking_code
+        plain = code.replace("-", "")
+        lookalikes = str.maketrans("OIBS5", "0185S")
+        typed_codes = [
+            code.lower(),
+            " ".join(plain),
+            "--".join(code.split("-")),
+            code.translate(lookalikes),  # 0 for O, 1 for I, 8 for B, 5 and S swapped
+            " ".join(plain.translate(lookalikes)).lower(),
+        ]
+        for typed in typed_codes:
+            response = self._track(tracking_code=typed)
+            self.assertIn(f"/my/requests/{self.request_a.id}", response.url, typed)
+            self.assertIn(self.request_a.subject, response.text)
+        link_code = code.translate(lookalikes).lower()
+        response = self.url_open(f"/emowaten/track/{link_code}")
+        self.assertIn(f"/my/requests/{self.request_a.id}", response.url)
+        # a partial code or a code differing in one real character matches nothing
+        other = "A" if plain[-1] != "A" else "C"
+        wrong = [plain[:15], plain[:15] + other, plain[:4] + "%", plain + "A"]
+        for typed in wrong:
+            response = self._track(tracking_code=typed)
+            self.assertEqual(response.status_code, 200, typed)
+            self.assertTrue(response.url.endswith("/emowaten/track"), typed)
+            self.assertNotIn(self.request_a.subject, response.text)
+            self.assertEqual(
+                self._track_error(response), NO_MATCH + " Check them and try again."
+            )
+
     def test_track_by_code_link(self):
         response = self.url_open(f"/emowaten/track/{self.request_a.tracking_code}")
         self.assertIn(f"/my/requests/{self.request_a.id}", response.url)
