@@ -29,6 +29,7 @@ CERT_STATES = [
     ("not_yet_valid", "Not Yet Valid"),
     ("revoked", "Revoked"),
     ("untrusted", "Untrusted Chain"),
+    ("bad_usage", "Not a Signature Certificate"),
     ("draft", "Not Imported"),
 ]
 # states in which the certificate may sign
@@ -147,6 +148,11 @@ class EmowatenSignatureCertificate(models.Model):
         readonly=True,
     )
     revocation_detail = fields.Char(readonly=True)
+    chain_detail = fields.Char(
+        string="Certification Path Problem",
+        readonly=True,
+        help="Why the certificate's path to a trust anchor was not accepted.",
+    )
     last_check = fields.Datetime(readonly=True)
     crl_data = fields.Binary(string="Last CRL", attachment=True, readonly=True)
     active = fields.Boolean(default=True)
@@ -307,33 +313,36 @@ class EmowatenSignatureCertificate(models.Model):
             .sudo()
             .get_param("emowaten_signature.expiry_warning_days", 30)
         )
+        roots = [c for a, c in anchor_certs if a.is_root]
+        intermediates = [c for a, c in anchor_certs if not a.is_root]
         for record in self:
             cert = record._emowaten_cert()
-            chain = certinfo.check_chain(
+            # the path is checked at a moment within the certificate's own validity,
+            # so that an expired certificate still shows its anchor; its dates are
+            # judged below
+            moment = min(max(now, record.not_before), record.not_after)
+            path = certinfo.check_path(
                 cert,
-                [c for _a, c in anchor_certs if _a.is_root],
-                [c for _a, c in anchor_certs if not _a.is_root],
+                roots,
+                intermediates,
+                moment=moment.replace(tzinfo=datetime.UTC),
             )
+            chain = path.chain
             anchor = False
             if chain:
                 anchor = next(a for a, c in anchor_certs if c == chain[-1])
-            revocation, detail, crl_der = ("unknown", "untrusted", None)
+            revocation, detail, crl_der = ("unknown", path.detail or "untrusted", None)
             if chain:
-                # OCSP when the certificate names a responder; the CRL otherwise, and
-                # always fetched when available: it is what B-LT embeds
-                revocation, detail, crl_der = certinfo.check_crl(
-                    cert, chain[1], record._emowaten_fetch_crl
+                # a registered anchor used as a signer's certificate is its own issuer
+                revocation, detail, crl_der = record._emowaten_revocation(
+                    cert, chain[1] if len(chain) > 1 else chain[0]
                 )
-                if revocation != "revoked" and certinfo.ocsp_urls(cert):
-                    ocsp_state, ocsp_detail = certinfo.check_ocsp(
-                        cert, chain[1], record._emowaten_post_ocsp
-                    )
-                    if ocsp_state != "unknown" or revocation == "unknown":
-                        revocation, detail = ocsp_state, "OCSP " + ocsp_detail
             if now < record.not_before:
                 state = "not_yet_valid"
             elif now > record.not_after:
                 state = "expired"
+            elif path.problem == "bad_usage":
+                state = "bad_usage"
             elif not chain:
                 state = "untrusted"
             elif revocation == "revoked":
@@ -349,6 +358,7 @@ class EmowatenSignatureCertificate(models.Model):
                 "anchor_id": anchor.id if anchor else False,
                 "revocation_state": revocation,
                 "revocation_detail": (detail or "")[:250],
+                "chain_detail": (path.detail or "")[:250],
             }
             vals = {
                 key: value
@@ -367,6 +377,27 @@ class EmowatenSignatureCertificate(models.Model):
             if record.not_after - now < datetime.timedelta(days=warn_days):
                 record._emowaten_schedule_expiry_activity()
         return True
+
+    def _emowaten_revocation(self, cert, issuer):
+        """``(state, detail, crl_der)`` of the certificate: the CRL is always fetched
+        when available (it is what B-LT embeds); when no current one can be
+        downloaded, the CRL stored at the last check is used while it is current, so
+        an unreachable server never turns a revoked certificate into a usable one.
+        An OCSP answer, when the certificate names a responder, settles it."""
+        self.ensure_one()
+        revocation, detail, crl_der = certinfo.check_crl(
+            cert, issuer, self._emowaten_fetch_crl, stored=self._emowaten_crl_list()
+        )
+        if revocation != "revoked" and certinfo.ocsp_urls(cert):
+            ocsp_state, ocsp_detail = certinfo.check_ocsp(
+                cert, issuer, self._emowaten_post_ocsp
+            )
+            if ocsp_state != "unknown" or revocation == "unknown":
+                revocation, detail = ocsp_state, "OCSP " + ocsp_detail
+        if revocation == "unknown" and self.revocation_state == "revoked":
+            # a revocation is final: no answer now is no reason to forget it
+            revocation, detail = "revoked", self.revocation_detail
+        return revocation, detail, crl_der
 
     def _emowaten_schedule_expiry_activity(self):
         self.ensure_one()
@@ -448,7 +479,25 @@ class EmowatenSignatureCertificate(models.Model):
                     "pkcs12_file": base64.b64encode(issued.pkcs12("emowaten")),
                 }
             )
+        self._emowaten_demo_store_crl(pki)
         return True
+
+    @api.model
+    def _emowaten_demo_store_crl(self, pki):
+        """Demo data only: the demo CA publishes no distribution point (nothing would
+        serve it), so its revocation list is given to its certificates directly, as
+        the stored CRL a check falls back on; it is current for a year. Without it
+        the demo's certificates would have no revocation information and could not
+        sign (revocation fails closed)."""
+        anchor_der = certinfo.der(pki.root.cert)
+        certs = self.search([("pem", "!=", False)]).filtered(
+            lambda c: c.anchor_id
+            and certinfo.der(certinfo.load_certificate(c.anchor_id.pem.encode()))
+            == anchor_der
+        )
+        crl = base64.b64encode(pki.crl(next_update_days=365))
+        super(EmowatenSignatureCertificate, certs.sudo()).write({"crl_data": crl})
+        return certs._emowaten_check()
 
     @api.model
     def _emowaten_demo_token_root(self):
@@ -546,6 +595,7 @@ class EmowatenSignatureCertificate(models.Model):
                 }
             )
             certificate.action_read_from_token()
+        self._emowaten_demo_store_crl(pki)
         _logger.info(
             "Demo signature token %s ready in %s (%d signatories, %.1f s)",
             DEMO_TOKEN_LABEL,
@@ -567,7 +617,7 @@ class EmowatenSignatureCertificate(models.Model):
             with open(key_path, "rb") as fh:
                 key = serialization.load_pem_private_key(fh.read(), None)
             return issued_cls(key, cert)
-        ca = pki_cls().root
+        ca = pki_cls(ca_name=DEMO_CA_NAME).root
         fd = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as fh:
             fh.write(ca.key_pem)

@@ -17,6 +17,7 @@ REFUSALS = [
     ("cert_revoked", "Certificate revoked"),
     ("cert_untrusted", "Certificate not trusted"),
     ("cert_not_checked", "Revocation could not be checked"),
+    ("cert_bad_usage", "Not a signature certificate"),
     ("cert_other_user", "Certificate of another user"),
     ("bad_pin", "Wrong PIN or passphrase"),
     ("document_changed", "Document changed since it was prepared"),

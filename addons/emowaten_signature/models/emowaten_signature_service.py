@@ -26,6 +26,7 @@ CERT_REFUSALS = {
     "untrusted": "cert_untrusted",
     "draft": "cert_untrusted",
     "not_checked": "cert_not_checked",
+    "bad_usage": "cert_bad_usage",
 }
 # what the token said, turned into a message of its own
 TOKEN_REFUSALS = (
@@ -97,8 +98,16 @@ class EmowatenSignatureService(models.AbstractModel):
         elif code == "cert_not_checked":
             message = self.env._(
                 "The revocation status of the certificate %(cert)s could not be "
-                "checked, and "
-                "signing with an unchecked certificate is not allowed.",
+                "checked: the revocation server (CRL or OCSP) does not answer and no "
+                "current revocation list is stored. Signing is refused until it can "
+                "be checked: try again later, or ask your administrator.",
+                cert=params["cert"],
+            )
+        elif code == "cert_bad_usage":
+            message = self.env._(
+                "The certificate %(cert)s is not a signature certificate (its key "
+                "usage does not include non-repudiation): use your signature "
+                "certificate.",
                 cert=params["cert"],
             )
         elif code == "cert_other_user":
@@ -202,19 +211,45 @@ class EmowatenSignatureService(models.AbstractModel):
         return secrets.token_hex(10).upper()
 
     # --------------------------------------------------------------- checks
+    def _emowaten_flag(self, key, default=False):
+        """A yes/no setting: the settings screen stores "True" (and removes the
+        parameter when unticked), data files and scripts may store "1"."""
+        value = self._emowaten_param(key, None)
+        if value is None:
+            return default
+        return str(value).strip().lower() not in ("", "0", "false", "no", "off")
+
     def _emowaten_check_certificate(self, certificate, user):
         name = certificate.name or certificate.serial or ""
         if certificate.user_id != user:
             raise self._emowaten_refusal("cert_other_user", cert=name)
         certificate._emowaten_check()
-        if certificate.state in SIGNING_STATES:
-            allow_unchecked = (
-                self._emowaten_param("allow_unchecked_revocation", "1") == "1"
-            )
-            if certificate.state == "not_checked" and not allow_unchecked:
+        if certificate.state not in SIGNING_STATES:
+            raise self._emowaten_refusal(CERT_REFUSALS[certificate.state], cert=name)
+        if certificate.state == "not_checked":
+            # fails closed: only an explicit setting lets an unchecked certificate
+            # sign, and every such signature is recorded
+            if not self._emowaten_flag("allow_unchecked_revocation"):
                 raise self._emowaten_refusal("cert_not_checked", cert=name)
-            return True
-        raise self._emowaten_refusal(CERT_REFUSALS[certificate.state], cert=name)
+            _logger.warning(
+                "Signing with certificate %s (id %s) of user %s although its "
+                "revocation could not be checked (%s): allowed by the setting "
+                "emowaten_signature.allow_unchecked_revocation",
+                name,
+                certificate.id,
+                user.login,
+                certificate.revocation_detail,
+            )
+            certificate.sudo().message_post(
+                body=self.env._(
+                    "Used to sign although its revocation status could not be "
+                    'checked (%(detail)s): allowed by the setting "Allow Signing When '
+                    'Revocation Cannot Be Checked".',
+                    detail=certificate.revocation_detail or "-",
+                ),
+                message_type="notification",
+            )
+        return True
 
     def _emowaten_check_answer(self, answer, user, date):
         if answer.state != "to_sign":
@@ -262,9 +297,20 @@ class EmowatenSignatureService(models.AbstractModel):
     def _emowaten_sign_options(self, answer, certificate, authority, token):
         lt_context = None
         crls = certificate._emowaten_crl_list()
-        if crls and self._emowaten_param("embed_revocation", "1") == "1":
+        # revocation data is embedded only when it is current (a certificate
+        # allowed to sign unchecked has none to embed)
+        if (
+            crls
+            and certificate.revocation_state == "good"
+            and self._emowaten_flag("embed_revocation", True)
+        ):
+            # the time-stamping authority's revocation data is embedded too: it is
+            # fetched from its own distribution points
             lt_context = pades.validation_context(
-                self._emowaten_trust_roots(), crls=crls, revocation_mode="hard-fail"
+                self._emowaten_trust_roots(),
+                crls=crls,
+                revocation_mode="hard-fail",
+                allow_fetching=True,
             )
         return pades.SignOptions(
             field_name=f"eMowaten-{token}",

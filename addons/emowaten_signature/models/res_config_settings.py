@@ -18,7 +18,10 @@ class ResConfigSettings(models.TransientModel):
     emowaten_signature_allow_unchecked = fields.Boolean(
         string="Allow Signing When Revocation Cannot Be Checked",
         config_parameter="emowaten_signature.allow_unchecked_revocation",
-        default=True,
+        help="Off by default: a certificate signs only with current revocation "
+        "information (a CRL within its validity or an OCSP answer). When on, a "
+        "certificate whose status cannot be checked may sign; each such signature is "
+        "logged and noted on the certificate.",
     )
     emowaten_signature_expiry_days = fields.Integer(
         string="Warn Before Certificate Expiry (days)",

@@ -177,10 +177,20 @@ class TestCertificates(EmowatenSignatureCase):
         pki.revoke(issued.cert)
         cert.action_check()
         self.assertEqual(cert.state, "revoked")
-        # a responder signing with another key is not believed: "not checked"
+        # a responder signing with another key is not believed: a revocation seen
+        # stays (it is final), and a certificate never checked is "not checked"
         impostor = TestPKI()
         self.services.ocsp_provider = lambda req: impostor.ocsp_response(req, known)
         cert.action_check()
+        self.assertEqual(cert.state, "revoked")
+        other = pki.issue("Other Ocsp Signer")
+        known[other.cert.serial_number] = other.cert
+        cert = self.env["emowaten.signature.certificate"].create(
+            {
+                "user_id": self.user_sign.id,
+                "cert_file": base64.b64encode(other.cert_der),
+            }
+        )
         self.assertEqual(cert.revocation_state, "unknown")
         self.assertEqual(cert.state, "not_checked")
 

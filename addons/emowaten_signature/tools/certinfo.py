@@ -1,10 +1,12 @@
 """X.509 helpers for the certificate register: parsing, chain check against trust
-anchors, CRL revocation check. No Odoo import here."""
+anchors (pyhanko-certvalidator), CRL and OCSP revocation checks. No Odoo import here."""
 
+import asyncio
 import datetime
 import hashlib
 from dataclasses import dataclass
 
+from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
@@ -17,6 +19,8 @@ from cryptography.x509.oid import (
     NameOID,
 )
 
+# a CRL issued a little "in the future" by a clock slightly ahead is still accepted
+CLOCK_SKEW = datetime.timedelta(minutes=5)
 KEY_USAGE_NAMES = (
     ("digital_signature", "digitalSignature"),
     ("content_commitment", "nonRepudiation"),
@@ -117,72 +121,132 @@ def describe(cert):
     )
 
 
-def find_issuer(cert, anchors):
-    """The anchor (``cryptography`` certificate) that signed ``cert``, or None."""
-    for anchor in anchors:
-        if anchor.subject != cert.issuer:
-            continue
-        try:
-            cert.verify_directly_issued_by(anchor)
-        except (ValueError, TypeError, Exception):  # pylint: disable=broad-except
-            continue
-        return anchor
-    return None
+class PathResult:
+    """What the path validation found: ``chain`` [cert, ..., anchor] as
+    ``cryptography`` certificates when it succeeded, else ``problem`` (``untrusted``,
+    ``chain_expired``, ``chain_not_yet_valid``, ``bad_usage``) and a ``detail``."""
+
+    def __init__(self, chain=None, problem=None, detail=""):
+        self.chain = chain
+        self.problem = problem
+        self.detail = detail
 
 
-def check_chain(cert, anchors, intermediates=()):
-    """Return the list [cert, ..., anchor] when the certificate chains up to one of the
-    trust anchors (through the optional intermediates), else None."""
-    chain = [cert]
-    current = cert
-    pool = list(intermediates)
-    for _depth in range(6):
-        anchor = find_issuer(current, anchors)
-        if anchor is not None:
-            chain.append(anchor)
-            return chain
-        parent = find_issuer(current, pool)
-        if parent is None or parent == current:
-            return None
-        chain.append(parent)
-        current = parent
-    return None
+def check_path(cert, anchors, intermediates=(), moment=None):
+    """Validate the certification path of a signer's certificate with
+    pyhanko-certvalidator: a chain to one of the trust ``anchors`` (through the
+    optional ``intermediates``), every signature, the validity of every certificate at
+    ``moment``, basicConstraints and path length of the CAs, and the key usage a
+    signature needs (nonRepudiation). Revocation is checked apart (``check_crl`` and
+    ``check_ocsp``), with the fall-back to a stored CRL."""
+    # imported here: the verifier is only needed by the register's checks
+    from pyhanko_certvalidator import (  # noqa: PLC0415
+        CertificateValidator,
+        ValidationContext,
+    )
+    from pyhanko_certvalidator import errors as cv_errors  # noqa: PLC0415
+
+    if not anchors:
+        return PathResult(problem="untrusted", detail="no trust anchor")
+    moment = moment or datetime.datetime.now(datetime.UTC)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.UTC)
+    context = ValidationContext(
+        trust_roots=[_asn1(a) for a in anchors],
+        other_certs=[_asn1(i) for i in intermediates],
+        moment=moment,
+        allow_fetching=False,
+        # revocation is not this function's concern (see above)
+        revocation_mode="soft-fail",
+    )
+    validator = CertificateValidator(_asn1(cert), validation_context=context)
+    try:
+        path = asyncio.run(validator.async_validate_usage({"non_repudiation"}))
+    except cv_errors.InvalidCertificateError as exc:
+        return PathResult(problem="bad_usage", detail=exc.failure_msg)
+    except cv_errors.ExpiredError as exc:
+        return PathResult(problem="chain_expired", detail=exc.failure_msg)
+    except cv_errors.NotYetValidError as exc:
+        return PathResult(problem="chain_not_yet_valid", detail=exc.failure_msg)
+    except cv_errors.PathValidationError as exc:
+        return PathResult(problem="untrusted", detail=exc.failure_msg)
+    except cv_errors.PathBuildingError as exc:
+        return PathResult(problem="untrusted", detail=str(exc))
+    by_der = {der(c): c for c in (cert, *anchors, *intermediates)}
+    chain = [by_der[c.dump()] for c in reversed(list(path))]
+    return PathResult(chain=chain)
 
 
-def check_crl(cert, issuer, fetch, urls=None):
+def _asn1(cert):
+    return asn1_x509.Certificate.load(der(cert))
+
+
+def _load_crl(data):
+    return (
+        x509.load_pem_x509_crl(data)
+        if data.startswith(b"-----BEGIN")
+        else x509.load_der_x509_crl(data)
+    )
+
+
+def check_crl(cert, issuer, fetch, urls=None, stored=()):
     """Revocation status from the CRL distribution points.
 
-    ``fetch(url) -> bytes`` downloads a CRL (it raises when unreachable). Returns
-    ``("good"|"revoked"|"unknown", detail, crl_der or None)``: ``unknown`` when no CRL
-    could be obtained or verified, never a silent "good"."""
+    ``fetch(url) -> bytes`` downloads a CRL (it raises when unreachable). When no
+    current CRL can be downloaded, the ``stored`` CRLs (DER, those downloaded before)
+    are used while they are current (before their nextUpdate). Returns
+    ``("good"|"revoked"|"unknown", detail, crl_der or None)``: ``unknown`` when no
+    current CRL signed by the issuer could be had, never a silent "good"."""
     urls = urls if urls is not None else describe(cert).crl_urls
-    if not urls:
-        return "unknown", "no_crl_url", None
-    last_error = ""
+    errors = []
+    candidates = []
     for url in urls:
         try:
-            data = fetch(url)
-            crl = (
-                x509.load_pem_x509_crl(data)
-                if data.startswith(b"-----BEGIN")
-                else x509.load_der_x509_crl(data)
-            )
+            candidates.append((url, _load_crl(fetch(url))))
         except Exception as exc:  # pylint: disable=broad-except
-            last_error = f"{url}: {exc}"
-            continue
-        if issuer is None or not crl.is_signature_valid(issuer.public_key()):
-            last_error = f"{url}: bad_crl_signature"
-            continue
-        now = datetime.datetime.now(datetime.UTC)
-        if crl.next_update_utc and crl.next_update_utc < now:
-            last_error = f"{url}: crl_outdated"
-            continue
+            # the kind of failure only: the whole message (a connection pool's
+            # retries...) would crowd out the rest of the detail
+            errors.append(f"{url}: {exc.__class__.__name__}")
+    for data in stored:
+        try:
+            candidates.append(("stored", _load_crl(bytes(data))))
+        except ValueError as exc:
+            errors.append(f"stored CRL: {exc}")
+    if not candidates and not errors:
+        return "unknown", "no_crl_url", None
+    now = datetime.datetime.now(datetime.UTC)
+    current = []
+    for source, crl in candidates:
+        if issuer is None or crl.issuer != issuer.subject:
+            errors.append(f"{source}: crl_of_another_issuer")
+        elif not crl.is_signature_valid(issuer.public_key()):
+            errors.append(f"{source}: bad_crl_signature")
+        elif crl.last_update_utc > now + CLOCK_SKEW:
+            errors.append(f"{source}: crl_not_yet_valid")
+        elif crl.next_update_utc is None or crl.next_update_utc < now:
+            errors.append(f"{source}: crl_outdated")
+        else:
+            current.append((source, crl))
+    if not current:
+        return "unknown", "; ".join(errors), None
+    # a revocation is final: any current CRL listing the certificate wins, even
+    # when a fresher one (an older one replayed) does not list it
+    for _source, crl in current:
         revoked = crl.get_revoked_certificate_by_serial_number(cert.serial_number)
-        crl_der = crl.public_bytes(serialization.Encoding.DER)
         if revoked is not None:
-            return "revoked", revoked.revocation_date_utc.isoformat(), crl_der
-        return "good", url, crl_der
-    return "unknown", last_error, None
+            return (
+                "revoked",
+                revoked.revocation_date_utc.isoformat(),
+                crl.public_bytes(serialization.Encoding.DER),
+            )
+    source, crl = max(current, key=lambda item: item[1].last_update_utc)
+    detail = source
+    if source == "stored":
+        detail = "stored CRL valid until {} ({})".format(
+            crl.next_update_utc.isoformat(timespec="minutes"),
+            "; ".join(errors) or "no download",
+        )
+    return "good", detail, crl.public_bytes(serialization.Encoding.DER)
 
 
 def ocsp_urls(cert):

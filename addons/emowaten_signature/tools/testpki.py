@@ -44,6 +44,22 @@ def _name(common_name, org="e-Mowaten TEST", country="TN"):
     )
 
 
+def _key_usage(**usages):
+    """A KeyUsage extension with the given usages on, all others off."""
+    names = (
+        "digital_signature",
+        "content_commitment",
+        "key_encipherment",
+        "data_encipherment",
+        "key_agreement",
+        "key_cert_sign",
+        "crl_sign",
+        "encipher_only",
+        "decipher_only",
+    )
+    return x509.KeyUsage(**{name: usages.get(name, False) for name in names})
+
+
 @dataclass
 class Issued:
     key: object
@@ -83,12 +99,15 @@ class TestPKI:
     ocsp_url: str | None = None
     root: Issued = None
     revoked: dict = field(default_factory=dict)
+    # two CAs of one name are told apart by their keys only, which a revocation
+    # list's issuer lookup does not do: give a CA kept beside others a name of its own
+    ca_name: str = TEST_CA_NAME
 
     def __post_init__(self):
         if self.root is None:
             key = new_rsa_key(2048)
             now = utcnow()
-            name = _name(TEST_CA_NAME)
+            name = _name(self.ca_name)
             cert = (
                 x509.CertificateBuilder()
                 .subject_name(name)
@@ -98,20 +117,7 @@ class TestPKI:
                 .not_valid_before(now - datetime.timedelta(days=3650))
                 .not_valid_after(now + datetime.timedelta(days=3650))
                 .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
-                .add_extension(
-                    x509.KeyUsage(
-                        digital_signature=False,
-                        content_commitment=False,
-                        key_encipherment=False,
-                        data_encipherment=False,
-                        key_agreement=False,
-                        key_cert_sign=True,
-                        crl_sign=True,
-                        encipher_only=False,
-                        decipher_only=False,
-                    ),
-                    True,
-                )
+                .add_extension(_key_usage(key_cert_sign=True, crl_sign=True), True)
                 .add_extension(
                     x509.SubjectKeyIdentifier.from_public_key(key.public_key()), False
                 )
@@ -129,9 +135,12 @@ class TestPKI:
         days=730,
         tsa=False,
         org="e-Mowaten TEST",
+        non_repudiation=True,
     ):
         """Issue an end-entity certificate; returns :class:`Issued` (key may be None
-        when only a public key was given, e.g. a key generated on a token)."""
+        when only a public key was given, e.g. a key generated on a token).
+        ``non_repudiation=False`` makes a certificate that is not for signatures (an
+        authentication certificate, say)."""
         if public_key is None:
             key = key or new_rsa_key(2048)
             public_key = key.public_key()
@@ -150,7 +159,7 @@ class TestPKI:
             .add_extension(
                 x509.KeyUsage(
                     digital_signature=True,
-                    content_commitment=not tsa,
+                    content_commitment=non_repudiation and not tsa,
                     key_encipherment=False,
                     data_encipherment=False,
                     key_agreement=False,
@@ -200,17 +209,51 @@ class TestPKI:
             )
         return Issued(key, builder.sign(self.root.key, hashes.SHA256()))
 
+    def intermediate(self, common_name, not_after=None, ca=True, **kw):
+        """A CA issued by this one (``ca=False``: a certificate that claims to issue
+        but is no CA), as a :class:`TestPKI` issuing from it."""
+        key = new_rsa_key(2048)
+        now = utcnow()
+        cert = (
+            x509.CertificateBuilder()
+            .subject_name(_name(common_name))
+            .issuer_name(self.root.cert.subject)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(days=400))
+            .not_valid_after(not_after or now + datetime.timedelta(days=1800))
+            .add_extension(x509.BasicConstraints(ca=ca, path_length=None), True)
+            .add_extension(
+                _key_usage(digital_signature=not ca, key_cert_sign=ca, crl_sign=ca),
+                True,
+            )
+            .add_extension(
+                x509.SubjectKeyIdentifier.from_public_key(key.public_key()), False
+            )
+            .add_extension(
+                x509.AuthorityKeyIdentifier.from_issuer_public_key(
+                    self.root.key.public_key()
+                ),
+                False,
+            )
+            .sign(self.root.key, hashes.SHA256())
+        )
+        return TestPKI(root=Issued(key, cert), **kw)
+
     def revoke(self, cert, when=None):
         self.revoked[cert.serial_number] = when or utcnow() - datetime.timedelta(
             hours=1
         )
 
-    def crl(self, next_update_days=7):
+    def crl(self, next_update_days=7, last_update=None):
+        """The current CRL (DER); ``last_update`` in the past and a negative
+        ``next_update_days`` make one that is out of date."""
         now = utcnow()
+        last_update = last_update or now - datetime.timedelta(minutes=5)
         builder = (
             x509.CertificateRevocationListBuilder()
             .issuer_name(self.root.cert.subject)
-            .last_update(now - datetime.timedelta(minutes=5))
+            .last_update(last_update)
             .next_update(now + datetime.timedelta(days=next_update_days))
             .add_extension(x509.CRLNumber(len(self.revoked) + 1), False)
             .add_extension(
