@@ -11,7 +11,7 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
-from odoo.tools import email_split, format_date, html2plaintext
+from odoo.tools import email_split, format_date, html2plaintext, split_every
 from odoo.tools.sql import column_exists, table_exists
 
 from odoo.addons.emowaten_base.tools.public_input import clean_multiline, single_line
@@ -238,6 +238,14 @@ class EmowatenRequest(models.Model):
         string="Clock Suspended",
     )
     implicit_refusal = fields.Boolean(readonly=True, copy=False, tracking=True)
+    closed_no_reply = fields.Boolean(
+        string="Closed for Lack of Reply",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="Closed because the citizen did not send the requested information by "
+        "the reply deadline.",
+    )
     implicit_refusal_date = fields.Date(readonly=True, copy=False)
     escalation_level = fields.Integer(
         readonly=True,
@@ -566,6 +574,16 @@ class EmowatenRequest(models.Model):
                             motive=event.motive,
                         )
                     )
+                elif event.date_reply_deadline:
+                    parts.append(
+                        self.env._(
+                            "suspended since %(start)s: %(motive)s (reply expected "
+                            "by %(reply)s)",
+                            start=format_date(self.env, event.date_start),
+                            motive=event.motive,
+                            reply=format_date(self.env, event.date_reply_deadline),
+                        )
+                    )
                 else:
                     parts.append(
                         self.env._(
@@ -582,6 +600,17 @@ class EmowatenRequest(models.Model):
                         motive=event.motive,
                     )
                 )
+        if self.type_id:
+            extensions = self._emowaten_extensions()
+            parts.append(
+                self.env._(
+                    "extensions: %(used)s of %(max)s allowed, %(days)s days at most "
+                    "in all",
+                    used=len(extensions),
+                    max=self.type_id.max_extensions,
+                    days=self.type_id._emowaten_extension_cap_days(self.deadline_days),
+                )
+            )
         text = "; ".join(parts)
         if self.date_deadline:
             text += " " + self.env._(
@@ -1482,29 +1511,61 @@ class EmowatenRequest(models.Model):
         self.write({"state": "closed"})
         return True
 
-    def action_suspend(self, motive=None):
-        """Stop the legal clock while waiting for the citizen."""
+    def action_suspend(self, motive=None, reply_deadline=None):
+        """Stop the legal clock while waiting for the citizen, until the reply
+        deadline (by default the type's, in calendar days); the citizen is told what
+        is awaited, by when, and what happens then."""
         motive = motive or self.env._("waiting for the citizen's documents")
+        today = fields.Date.context_today(self)
+        if reply_deadline and fields.Date.to_date(reply_deadline) <= today:
+            raise UserError(self.env._("The reply deadline must be after today."))
         for request in self:
             if request.deadline_suspended:
                 continue
             if request.state not in OPEN_STATES:
                 raise UserError(self.env._("Only an open request can be suspended."))
+            reply_by = fields.Date.to_date(reply_deadline) or today + timedelta(
+                days=request.type_id.info_reply_days or 30
+            )
             request.deadline_event_ids = [
                 fields.Command.create(
                     {
                         "kind": "suspension",
                         "motive": motive,
-                        "date_start": fields.Date.today(),
+                        "date_start": today,
+                        "date_reply_deadline": reply_by,
                     }
                 )
             ]
-            request.message_post(
-                body=self.env._("Legal deadline suspended: %s", motive),
+            citizen = request._emowaten_in_lang(request._emowaten_citizen_lang_short())
+            citizen.message_post(
+                body=citizen.env._(
+                    "Legal deadline of %(ref)s suspended: %(motive)s. Please reply "
+                    "by %(date)s. %(then)s",
+                    ref=request.name or "",
+                    motive=motive,
+                    date=format_date(citizen.env, reply_by),
+                    then=citizen._emowaten_reply_expiry_text(),
+                ),
                 subtype_xmlid="mail.mt_comment",
                 partner_ids=request.partner_id.ids,
             )
         return True
+
+    def _emowaten_extensions(self):
+        """The extensions granted to this request (capped by its type)."""
+        return self.deadline_event_ids.filtered(lambda e: e.kind == "extension")
+
+    def _emowaten_reply_expiry_text(self):
+        """What happens when the citizen does not reply in time, told to them."""
+        self.ensure_one()
+        if self.type_id.info_expiry_action == "close":
+            return self.env._(
+                "Without a reply by then, the request will be closed without an answer."
+            )
+        return self.env._(
+            "Without a reply by then, the legal deadline starts running again."
+        )
 
     def action_resume(self):
         """Restart the clock (the citizen replied): suspended days push the deadline."""
@@ -2010,6 +2071,48 @@ class EmowatenRequest(models.Model):
             )
         super().write({"receipt_pending": False})
         return True
+
+    @api.model
+    def _cron_information_replies(self, batch_size=500):
+        """Requests suspended for information from the citizen: a reminder some days
+        before the reply deadline, then, once it has passed, what the type says
+        (restart the legal clock, or close the request as "no reply")."""
+        today = fields.Date.context_today(self)
+        Event = self.env["emowaten.request.deadline.event"]
+        waiting = (
+            Domain("kind", "=", "suspension")
+            & Domain("date_end", "=", False)
+            & Domain("date_reply_deadline", "!=", False)
+            & Domain("request_id.state", "in", OPEN_STATES)
+        )
+        expired = waiting & Domain("date_reply_deadline", "<", today)
+        Cron = self.env["ir.cron"]
+        Cron._commit_progress(remaining=Event.search_count(expired))
+        while True:
+            events = Event.search(expired, limit=batch_size, order="id")
+            requests = events.request_id.try_lock_for_update()
+            if not requests:
+                break
+            events.filtered_domain(
+                [("request_id", "in", requests.ids)]
+            )._emowaten_expire()
+            if not Cron._commit_progress(len(requests)):
+                return
+        # the reminder: within the type's reminder days before the reply deadline
+        candidates = Event.search(
+            waiting
+            & Domain("reminder_sent", "=", False)
+            & Domain("date_reply_deadline", ">=", today)
+            & Domain("request_id.type_id.info_reminder_days", ">", 0),
+            order="id",
+        )
+        due = candidates.filtered(
+            lambda e: e.date_reply_deadline - today
+            <= timedelta(days=e.request_id.type_id.info_reminder_days)
+        )
+        for batch in split_every(batch_size, due.ids, Event.browse):
+            batch._emowaten_remind()
+            Cron._commit_progress(len(batch))
 
     @api.model
     def _cron_implicit_refusal(self, batch_size=500):

@@ -55,6 +55,43 @@ class EmowatenRequestType(models.Model):
         string="Designated Staff",
         domain=[("share", "=", False)],
     )
+    # waiting has an end: what the office asked the citizen for, and its extensions
+    info_reply_days = fields.Integer(
+        string="Reply Deadline for Requested Information",
+        default=30,
+        required=True,
+        help="Calendar days the citizen has to send what the office asked for, while "
+        "the legal deadline is suspended.",
+    )
+    info_reminder_days = fields.Integer(
+        string="Reminder Before the Reply Deadline",
+        default=7,
+        required=True,
+        help="Days before the reply deadline when the citizen is reminded (0: no "
+        "reminder).",
+    )
+    info_expiry_action = fields.Selection(
+        [
+            ("resume", "Restart the legal clock"),
+            ("close", "Close the request as “no reply”"),
+        ],
+        string="When the Reply Deadline Passes",
+        default="resume",
+        required=True,
+    )
+    max_extensions = fields.Integer(
+        string="Extensions Allowed",
+        default=1,
+        required=True,
+        help="How many times the legal deadline of a request may be extended.",
+    )
+    max_extension_days = fields.Integer(
+        string="Extension Days Allowed",
+        default=0,
+        required=True,
+        help="Days all the extensions of a request may add together; 0: at most the "
+        "legal deadline itself.",
+    )
     default_body_id = fields.Many2one("emowaten.body", string="Default Routing")
     color = fields.Integer()
     active = fields.Boolean(default=True)
@@ -67,6 +104,18 @@ class EmowatenRequestType(models.Model):
         "CHECK(deadline_days > 0)",
         "The legal deadline must be a positive number of days.",
     )
+    _waiting_limits = models.Constraint(
+        "CHECK(info_reply_days > 0 AND info_reminder_days >= 0 "
+        "AND info_reminder_days < info_reply_days "
+        "AND max_extensions >= 0 AND max_extension_days >= 0)",
+        "The reply deadline must be positive and longer than the reminder; the "
+        "extensions allowed cannot be negative.",
+    )
+
+    def _emowaten_extension_cap_days(self, deadline_days):
+        """Days all extensions of a request of this type may add."""
+        self.ensure_one()
+        return self.max_extension_days or deadline_days or self.deadline_days
 
     def _compute_request_count(self):
         counts = dict(

@@ -17,6 +17,9 @@ class TestRelationRowsAccess(EmowatenPetitionsCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # these tests add several extensions to one request to try the access
+        # rules: the cap on extensions (tested in test_deadlines) is lifted
+        cls.env["emowaten.request.type"].search([]).write({"max_extensions": 10})
         cls.req_a = cls._request(subject="Office A petition")
         cls.req_b = cls._request(office_id=cls.office_b.id, subject="Office B petition")
         cls.req_secret = cls._request(
