@@ -285,14 +285,28 @@ class EmowatenSignatureService(models.AbstractModel):
     @api.model
     def _emowaten_validate(self, pdf_bytes, own_output=False, roots=None):
         """pyhanko validation against the trust anchors (``roots``: those already
-        read, so that no query is made). ``own_output``: the document was produced by
-        this very call (revisions written by us), so the revision analysis is skipped;
-        documents from outside (verification page) always get it. Revocation data
-        comes from the document itself (B-LT) or is not required."""
+        read, so that no query is made), always with the revision analysis.
+        ``own_output``: the document was produced by this very call, with a
+        certificate checked just before (revocation included): embedded revocation
+        data is used when present but not required. Documents from outside
+        (verification page) must have a known revocation status: embedded, else
+        fetched from the certificates' distribution points within the configured
+        timeout, else the verdict is "could not be checked"."""
         if roots is None:
             roots = self._emowaten_trust_roots()
+        timeout = None
+        if not own_output:
+            try:
+                timeout = float(self._emowaten_param("crl_timeout", 5) or 5)
+            except ValueError:
+                timeout = 5.0
         with pades.quiet_validation():
-            return pades.validate_pdf(pdf_bytes, roots, skip_diff=own_output)
+            return pades.validate_pdf(
+                pdf_bytes,
+                roots,
+                require_revocation=not own_output,
+                fetch_timeout=timeout,
+            )
 
     def _emowaten_complete(
         self,

@@ -4,6 +4,7 @@ two-step (interrupted) flow of the workstation agent. No Odoo import here."""
 import asyncio
 import collections
 import contextlib
+import datetime
 import hashlib
 import io
 import logging
@@ -20,12 +21,30 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
+from pyhanko.sign.ades.report import AdESPassed
+from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.signers.pdf_byterange import PreparedByteRangeDigest
 from pyhanko.sign.signers.pdf_signer import PdfTBSDocument
 from pyhanko.sign.timestamps import HTTPTimeStamper
 from pyhanko.sign.validation import add_validation_info, validate_pdf_signature
+from pyhanko.sign.validation.ades import ades_lta_validation
+from pyhanko.sign.validation.dss import DocumentSecurityStore
+from pyhanko.sign.validation.policy_decl import (
+    PdfSignatureValidationSpec,
+    RevinfoOnlineFetchingRule,
+    RevocationInfoGatheringSpec,
+    SignatureValidationSpec,
+)
 from pyhanko_certvalidator import ValidationContext
-from pyhanko_certvalidator.registry import SimpleCertificateStore
+from pyhanko_certvalidator.context import CertValidationPolicySpec
+from pyhanko_certvalidator.fetchers.requests_fetchers import RequestsFetcherBackend
+from pyhanko_certvalidator.ltv.types import ValidationTimingInfo
+from pyhanko_certvalidator.policy_decl import (
+    CertRevTrustPolicy,
+    RevocationCheckingPolicy,
+    RevocationCheckingRule,
+)
+from pyhanko_certvalidator.registry import SimpleCertificateStore, SimpleTrustManager
 
 from .stamp import BilingualStampStyle
 
@@ -406,12 +425,35 @@ def finish_external(prepared, signature_value, signing_cert, chain, opts):
         raise PadesError("sign_failed", str(exc) or exc.__class__.__name__) from exc
 
 
+# verdicts of a signature, from the best to the worst: the report of a document is the
+# worst verdict of its signatures
+VERDICTS = (
+    "valid",
+    "not_checked",
+    "untrusted",
+    "revoked",
+    "modified",
+    "no_signature",
+    "unreadable",
+)
+
+
 @dataclass
 class SignatureReport:
     valid: bool
     field_name: str = ""
+    verdict: str = ""
     intact: bool = False
     trusted: bool = False
+    revoked: bool = False
+    revocation_date: object = None
+    # where the revocation status came from: "embedded" (the document's DSS or the
+    # CRLs given), "fetched" (downloaded now), "unchecked" (none could be had), ""
+    # (not required)
+    revocation_source: str = ""
+    # the signature stays valid after its certificates expired: pyhanko's PAdES
+    # long-term (AdES-LTA) validation with the document time-stamps and the DSS
+    long_term: bool = False
     signer_name: str = ""
     signer_subject: str = ""
     issuer: str = ""
@@ -422,7 +464,28 @@ class SignatureReport:
     modification: str = ""
     summary: str = ""
     has_dss: bool = False
+    has_doc_timestamp: bool = False
     cert_der: bytes = b""
+
+    @property
+    def revoked_when_signed(self):
+        """The certificate was revoked at the time of signing (or no time is proven)."""
+        when = self.timestamp_time or self.signing_time
+        if not self.revocation_date:
+            return False
+        try:
+            return when is None or self.revocation_date <= when
+        except TypeError:  # a naive /M time
+            return True
+
+    @property
+    def level(self):
+        """The PAdES level the document reaches for this signature."""
+        if self.has_doc_timestamp and self.has_dss and self.timestamp_time:
+            return "B-LTA"
+        if self.has_dss:
+            return "B-LT"
+        return "B-T" if self.timestamp_time else "B-B"
 
 
 @dataclass
@@ -431,33 +494,181 @@ class ValidationReport:
     signatures: list = field(default_factory=list)
     error: str = ""
 
+    @property
+    def verdict(self):
+        if self.error:
+            return self.error if self.error in VERDICTS else "unreadable"
+        worst = max((VERDICTS.index(s.verdict) for s in self.signatures), default=0)
+        return VERDICTS[worst]
 
-def validate_pdf(pdf_bytes, trust_roots, crls=(), other_certs=(), skip_diff=False):
-    """Validate every signature of a PDF against ``trust_roots``. Any exception (a
-    truncated or garbled file, a broken CMS) makes the document invalid.
-    ``skip_diff`` skips the analysis of later revisions: only for a document this
-    process has just produced itself, never for one received from outside."""
+
+@dataclass
+class _Material:
+    """What a validation context is built from: the trust roots, the certificates and
+    revocation data given by the caller plus those of the document's DSS."""
+
+    roots: list
+    certs: list
+    crls: list
+    ocsps: list
+
+    def context(self, mode, fetch_timeout=None, moment=None):
+        kwargs = {
+            "trust_roots": self.roots,
+            "other_certs": self.certs,
+            "crls": self.crls,
+            "ocsps": self.ocsps,
+            "revocation_mode": mode,
+            "allow_fetching": bool(fetch_timeout),
+            "moment": moment,
+        }
+        if fetch_timeout:
+            kwargs["fetcher_backend"] = RequestsFetcherBackend(
+                per_request_timeout=fetch_timeout
+            )
+        return ValidationContext(**kwargs)
+
+
+def _material(reader, trust_roots, crls, other_certs):
+    material = _Material(
+        roots=[to_asn1(c) for c in trust_roots],
+        certs=[to_asn1(c) for c in other_certs],
+        crls=[asn1_crl.CertificateList.load(c) for c in crls],
+        ocsps=[],
+    )
+    if "/DSS" in reader.root:
+        dss = DocumentSecurityStore.read_dss(reader)
+        material.certs += list(dss.load_certs())
+        embedded = dss.as_validation_context({"trust_roots": material.roots})
+        material.crls += embedded.crls
+        material.ocsps += embedded.ocsps
+    return material
+
+
+def _long_term_status(sig, material, moment):
+    """pyhanko's PAdES-LTA validation (ETSI EN 319 102-1, 5.6.3) with the document's
+    own data only: the status when it passes, else None."""
+    spec = PdfSignatureValidationSpec(
+        SignatureValidationSpec(
+            cert_validation_policy=CertValidationPolicySpec(
+                trust_manager=SimpleTrustManager.build(trust_roots=material.roots),
+                revinfo_policy=CertRevTrustPolicy(
+                    RevocationCheckingPolicy(
+                        RevocationCheckingRule.CRL_OR_OCSP_REQUIRED,
+                        RevocationCheckingRule.CRL_OR_OCSP_REQUIRED,
+                    )
+                ),
+            ),
+            revinfo_gathering_policy=RevocationInfoGatheringSpec(
+                online_fetching_rule=RevinfoOnlineFetchingRule.LOCAL_ONLY
+            ),
+        )
+    )
+    moment = moment or datetime.datetime.now(datetime.UTC)
+    timing = ValidationTimingInfo(moment, moment, False)
+    result = asyncio.run(ades_lta_validation(sig, spec, timing_info=timing))
+    if result.ades_subindic == AdESPassed.OK and result.api_status is not None:
+        return result.api_status
+    return None
+
+
+def _signature_status(sig, material, require_revocation, fetch_timeout, moment):
+    """pyhanko's status of one signature, and where its revocation status came from.
+
+    Without ``require_revocation`` (our own output, whose certificate was checked just
+    before signing) revocation data is used when present. With it (documents from
+    outside), the revocation status must be known: from the embedded data, else
+    fetched from the certificates' distribution points (``fetch_timeout`` seconds per
+    request), else the status of a check that ignored revocation is returned with
+    ``"unchecked"``, which is never reported as valid."""
+    if not require_revocation:
+        return validate_pdf_signature(
+            sig, material.context("soft-fail", None, moment)
+        ), ""
+    status = validate_pdf_signature(sig, material.context("hard-fail", None, moment))
+    source = "embedded"
+    if not status.trusted and not status.revoked and fetch_timeout:
+        status = validate_pdf_signature(
+            sig, material.context("hard-fail", fetch_timeout, moment)
+        )
+        source = "fetched"
+    if not status.trusted and not status.revoked:
+        # certificates expired since: the long-term validation with the document
+        # time-stamps may still prove the signature valid when it was made
+        if sig.reader.embedded_timestamp_signatures:
+            long_term = _long_term_status(sig, material, moment)
+            if long_term is not None:
+                return long_term, "long_term"
+        unchecked = validate_pdf_signature(
+            sig, material.context("soft-fail", None, moment)
+        )
+        if unchecked.trusted:
+            return unchecked, "unchecked"
+    return status, source
+
+
+def _verdict(status, source):
+    if not status.intact or not status.valid:
+        return "modified"
+    if (
+        status.modification_level == ModificationLevel.OTHER
+        or status.docmdp_ok is False
+    ):
+        return "modified"
+    if status.revoked:
+        return "revoked"
+    if not status.trusted:
+        return "untrusted"
+    if source == "unchecked":
+        return "not_checked"
+    return "valid" if status.bottom_line else "untrusted"
+
+
+def validate_pdf(
+    pdf_bytes,
+    trust_roots,
+    crls=(),
+    other_certs=(),
+    require_revocation=False,
+    fetch_timeout=None,
+    validation_time=None,
+):
+    """Validate every signature of a PDF against ``trust_roots``, with pyhanko's
+    revision analysis (a later revision that changes the content makes the signature
+    "modified"). Any exception (a truncated or garbled file, a broken CMS) makes the
+    document invalid. ``require_revocation``: see ``_signature_status``;
+    ``validation_time``: validate as at that moment (default now)."""
     try:
         reader = PdfFileReader(io.BytesIO(pdf_bytes), strict=False)
         sigs = list(reader.embedded_regular_signatures)
         has_dss = "/DSS" in reader.root
-    except Exception as exc:  # pylint: disable=broad-except
-        return ValidationReport(False, error=str(exc) or exc.__class__.__name__)
+        has_doc_ts = bool(reader.embedded_timestamp_signatures)
+        material = _material(reader, trust_roots, crls, other_certs)
+    except Exception:  # pylint: disable=broad-except
+        return ValidationReport(False, error="unreadable")
     if not sigs:
         return ValidationReport(False, error="no_signature")
     reports = []
     for sig in sigs:
         try:
-            vc = validation_context(trust_roots, crls=crls, other_certs=other_certs)
-            status = validate_pdf_signature(sig, vc, skip_diff=skip_diff)
+            status, source = _signature_status(
+                sig, material, require_revocation, fetch_timeout, validation_time
+            )
+            verdict = _verdict(status, source)
             cert = status.signing_cert
             ts = status.timestamp_validity
+            revocation = status.revocation_details
             reports.append(
                 SignatureReport(
-                    valid=bool(status.bottom_line),
+                    valid=verdict == "valid",
                     field_name=sig.field_name,
+                    verdict=verdict,
                     intact=bool(status.intact),
                     trusted=bool(status.trusted),
+                    revoked=bool(revocation),
+                    revocation_date=revocation.revocation_date if revocation else None,
+                    revocation_source=("embedded" if source == "long_term" else source),
+                    long_term=source == "long_term",
                     signer_name=cert.subject.native.get("common_name", ""),
                     signer_subject=cert.subject.human_friendly,
                     issuer=cert.issuer.human_friendly,
@@ -472,13 +683,17 @@ def validate_pdf(pdf_bytes, trust_roots, crls=(), other_certs=(), skip_diff=Fals
                     ),
                     summary=status.summary(),
                     has_dss=has_dss,
+                    has_doc_timestamp=has_doc_ts,
                     cert_der=cert.dump(),
                 )
             )
         except Exception as exc:  # pylint: disable=broad-except
             reports.append(
                 SignatureReport(
-                    valid=False, field_name=sig.field_name, summary=str(exc)
+                    valid=False,
+                    field_name=sig.field_name,
+                    verdict="modified",
+                    summary=str(exc) or exc.__class__.__name__,
                 )
             )
     return ValidationReport(all(r.valid for r in reports), reports)
