@@ -325,6 +325,8 @@ class EmowatenSignatureService(models.AbstractModel):
             report = self._emowaten_validate(signed_pdf, own_output=True)
         if not report.valid:
             raise self._emowaten_refusal("invalid_result", doc=answer.display_name)
+        # the validator's own verdict, revision analysis included
+        sig = report.signatures[-1]
         level = "B-LT" if opts.lt_context else ("B-T" if opts.tsa_url else "B-B")
         # the e-mail carrying the signed letter is written in the citizen's language,
         # not in the signatory's
@@ -342,7 +344,9 @@ class EmowatenSignatureService(models.AbstractModel):
                 "verification_token": token,
                 "signed_attachment_id": answer.signed_attachment_id.id,
                 "batch_ref": batch_ref,
-                "message": report.signatures[-1].summary,
+                "validation_verdict": sig.verdict,
+                "modification_level": sig.modification or False,
+                "message": sig.summary,
             }
         )
 
