@@ -260,11 +260,19 @@ class EmowatenSignatureService(models.AbstractModel):
         return tuple(lines)
 
     def _emowaten_sign_options(self, answer, certificate, authority, token):
-        lt_context = None
+        """pyhanko's options for this answer. With "embed revocation" and the
+        certificate's CRL, pyhanko embeds the validation data itself (B-LT) and, with
+        a time-stamping authority, the document time-stamp (B-LTA); without, B-T (TSA)
+        or B-B."""
+        context = None
         crls = certificate._emowaten_crl_list()
         if crls and self._emowaten_param("embed_revocation", "1") == "1":
-            lt_context = pades.validation_context(
-                self._emowaten_trust_roots(), crls=crls, revocation_mode="hard-fail"
+            try:
+                timeout = float(self._emowaten_param("crl_timeout", 5) or 5)
+            except ValueError:
+                timeout = 5.0
+            context = pades.long_term_context(
+                self._emowaten_trust_roots(), crls=crls, fetch_timeout=timeout
             )
         return pades.SignOptions(
             field_name=f"eMowaten-{token}",
@@ -278,7 +286,7 @@ class EmowatenSignatureService(models.AbstractModel):
                 url=self._emowaten_verify_url(token),
             ),
             tsa_url=self._emowaten_param("tsa_url", "") or "",
-            lt_context=lt_context,
+            validation_context=context,
         )
 
     # ----------------------------------------------------------- validation
@@ -327,7 +335,7 @@ class EmowatenSignatureService(models.AbstractModel):
             raise self._emowaten_refusal("invalid_result", doc=answer.display_name)
         # the validator's own verdict, revision analysis included
         sig = report.signatures[-1]
-        level = "B-LT" if opts.lt_context else ("B-T" if opts.tsa_url else "B-B")
+        level = opts.level
         # the e-mail carrying the signed letter is written in the citizen's language,
         # not in the signatory's
         answer.with_context(

@@ -24,9 +24,13 @@ from pyhanko.sign import fields, signers
 from pyhanko.sign.ades.report import AdESPassed
 from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.signers.pdf_byterange import PreparedByteRangeDigest
-from pyhanko.sign.signers.pdf_signer import PdfTBSDocument
+from pyhanko.sign.signers.pdf_signer import (
+    PdfTBSDocument,
+    PostSignInstructions,
+    PreSignValidationStatus,
+)
 from pyhanko.sign.timestamps import HTTPTimeStamper
-from pyhanko.sign.validation import add_validation_info, validate_pdf_signature
+from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.ades import ades_lta_validation
 from pyhanko.sign.validation.dss import DocumentSecurityStore
 from pyhanko.sign.validation.policy_decl import (
@@ -35,7 +39,7 @@ from pyhanko.sign.validation.policy_decl import (
     RevocationInfoGatheringSpec,
     SignatureValidationSpec,
 )
-from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator import CertificateValidator, ValidationContext
 from pyhanko_certvalidator.context import CertValidationPolicySpec
 from pyhanko_certvalidator.fetchers.requests_fetchers import RequestsFetcherBackend
 from pyhanko_certvalidator.ltv.types import ValidationTimingInfo
@@ -80,8 +84,17 @@ class SignOptions:
     name: str = ""
     stamp: StampSpec | None = None
     tsa_url: str = ""
-    # B-LT: a validation context with the trust anchors and CRLs to embed in the DSS
-    lt_context: ValidationContext | None = None
+    # long-term: the validation context (trust anchors, known CRLs, fetching) from
+    # which pyhanko gathers the chains and revocation data it embeds in the DSS (B-LT);
+    # with a TSA, pyhanko adds the document time-stamp too (B-LTA)
+    validation_context: ValidationContext | None = None
+
+    @property
+    def level(self):
+        """The PAdES level these options produce."""
+        if self.validation_context is not None:
+            return "B-LTA" if self.tsa_url else "B-LT"
+        return "B-T" if self.tsa_url else "B-B"
 
 
 def sha256_hex(data):
@@ -105,13 +118,33 @@ def validation_context(
     other_certs=(),
     allow_fetching=False,
     revocation_mode="soft-fail",
+    fetch_timeout=None,
 ):
+    kwargs = {}
+    if allow_fetching and fetch_timeout:
+        kwargs["fetcher_backend"] = RequestsFetcherBackend(
+            per_request_timeout=fetch_timeout
+        )
     return ValidationContext(
         trust_roots=[to_asn1(c) for c in trust_roots],
         other_certs=[to_asn1(c) for c in other_certs],
         crls=[asn1_crl.CertificateList.load(c) for c in crls],
         allow_fetching=allow_fetching,
         revocation_mode=revocation_mode,
+        **kwargs,
+    )
+
+
+def long_term_context(trust_roots, crls=(), fetch_timeout=5):
+    """The validation context a long-term signature is made with: the revocation
+    data of the signer's and the TSA's chains is required (it is what the DSS keeps);
+    the CRLs already known are used, what is missing is fetched."""
+    return validation_context(
+        trust_roots,
+        crls=crls,
+        allow_fetching=True,
+        revocation_mode="hard-fail",
+        fetch_timeout=fetch_timeout,
     )
 
 
@@ -146,7 +179,11 @@ def _stamp_style(opts):
     )
 
 
-def _meta(opts):
+def _meta(opts, long_term=True):
+    """pyhanko's signature metadata; with ``long_term`` (and a validation context in
+    ``opts``) pyhanko itself embeds the validation data (B-LT) and, with a TSA, the
+    document time-stamp (B-LTA)."""
+    embed = long_term and opts.validation_context is not None
     return signers.PdfSignatureMetadata(
         field_name=opts.field_name,
         md_algorithm=MD,
@@ -154,23 +191,14 @@ def _meta(opts):
         reason=opts.reason or None,
         location=opts.location or None,
         name=opts.name or None,
+        embed_validation_info=embed,
+        use_pades_lta=embed and bool(opts.tsa_url),
+        validation_context=opts.validation_context if embed else None,
     )
 
 
 def _timestamper(opts):
     return HTTPTimeStamper(opts.tsa_url, timeout=15) if opts.tsa_url else None
-
-
-def _add_lt(pdf_bytes, opts):
-    """B-LT: append a DSS with the chain and the revocation data of the signature."""
-    if opts.lt_context is None:
-        return pdf_bytes
-    reader = PdfFileReader(io.BytesIO(pdf_bytes), strict=False)
-    sig = [
-        s for s in reader.embedded_regular_signatures if s.field_name == opts.field_name
-    ]
-    out = add_validation_info(sig[-1], opts.lt_context, output=io.BytesIO())
-    return out.getvalue()
 
 
 def sign_pdf(pdf_bytes, signer, opts):
@@ -185,7 +213,7 @@ def sign_pdf(pdf_bytes, signer, opts):
     )
     try:
         out = pdf_signer.sign_pdf(writer, output=io.BytesIO())
-        return _add_lt(out.getvalue(), opts)
+        return out.getvalue()
     except PadesError:
         raise
     except Exception as exc:  # pylint: disable=broad-except
@@ -349,8 +377,10 @@ def prepare_external(pdf_bytes, signing_cert, chain, opts):
         signature_value=_signature_placeholder(cert),
     )
     writer = _writer(pdf_bytes)
+    # the validation data is gathered when the signature is embedded (it does not
+    # change what the token signs: PAdES keeps it out of the signed attributes)
     pdf_signer = signers.PdfSigner(
-        _meta(opts),
+        _meta(opts, long_term=False),
         ext,
         stamp_style=_stamp_style(opts),
         new_field_spec=_field_spec(writer, opts),
@@ -392,9 +422,44 @@ def verify_raw_signature(signing_cert, data, signature):
     return True
 
 
+async def _post_sign_instructions(ext, opts):
+    """pyhanko's post-signing instructions of the long-term levels, for a signature
+    made outside (the workstation agent): the validation paths of the signer and of
+    the TSA, collected the way pyhanko's signer does before a signature, so that
+    ``PdfTBSDocument.async_finish_signing`` writes the same DSS (B-LT) and document
+    time-stamp (B-LTA) as the one-step flow."""
+    vc = opts.validation_context
+    if vc is None:
+        return None
+    validator = CertificateValidator(
+        ext.signing_cert,
+        intermediate_certs=ext.cert_registry,
+        validation_context=vc,
+    )
+    signer_path = await validator.async_validate_usage({"non_repudiation"})
+    paths = [signer_path]
+    timestamper = _timestamper(opts)
+    ts_paths = None
+    if timestamper is not None:
+        ts_paths = [path async for path in timestamper.validation_paths(vc)]
+        paths += ts_paths
+    return PostSignInstructions(
+        validation_info=PreSignValidationStatus(
+            signer_path=signer_path,
+            validation_paths=paths,
+            ts_validation_paths=ts_paths,
+            ocsps_to_embed=vc.ocsps,
+            crls_to_embed=vc.crls,
+        ),
+        timestamper=timestamper,
+        timestamp_md_algorithm=MD,
+    )
+
+
 def finish_external(prepared, signature_value, signing_cert, chain, opts):
     """Second half: embed the signature the token made over ``tbs_digest``; adds the
-    signature time-stamp (B-T) and the DSS (B-LT) when configured."""
+    signature time-stamp (B-T), the DSS (B-LT) and the document time-stamp (B-LTA)
+    as configured, through pyhanko's post-signing instructions."""
     attrs_der = bytes.fromhex(prepared["signed_attrs"])
     if not verify_raw_signature(signing_cert, attrs_der, signature_value):
         raise PadesError("signature_mismatch")
@@ -416,11 +481,17 @@ def finish_external(prepared, signature_value, signing_cert, chain, opts):
         sig_cms = await ext.async_sign_prescribed_attributes(
             MD, signed_attrs, timestamper=_timestamper(opts)
         )
-        await PdfTBSDocument.async_finish_signing(output, prep_digest, sig_cms)
+        await PdfTBSDocument.async_finish_signing(
+            output,
+            prep_digest,
+            sig_cms,
+            post_sign_instr=await _post_sign_instructions(ext, opts),
+            validation_context=opts.validation_context,
+        )
 
     try:
         asyncio.run(_run())
-        return _add_lt(output.getvalue(), opts)
+        return output.getvalue()
     except Exception as exc:  # pylint: disable=broad-except
         raise PadesError("sign_failed", str(exc) or exc.__class__.__name__) from exc
 
