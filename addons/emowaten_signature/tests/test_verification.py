@@ -120,9 +120,17 @@ class TestVerification(EmowatenSignatureCase, HttpCase):
         impostor = TestPKI(crl_url=self.services.crl_url)
         self.assertEqual(impostor.root.cert.subject, self.pki.root.cert.subject)
         pdf = self._sign_outside(impostor.issue("Mohamed Ben Ali"))
+        # count what the page asks the CRL server the certificate names
+        calls = []
+        provider = self.services.crl_provider
+        self.services.crl_provider = lambda: calls.append(1) or provider()
+        self.addCleanup(setattr, self.services, "crl_provider", provider)
         response = self._upload(pdf)
         self.assertEqual(self._verdict(response), "untrusted")
         self.assertIn("Untrusted signer", response.text)
+        # a certificate that does not chain up to our anchors makes the server
+        # fetch nothing: an uploaded file does not choose the addresses we call
+        self.assertFalse(calls)
 
     def test_revoked_certificate_without_embedded_data(self):
         """Revoked before signing, signed without embedded revocation data: the page

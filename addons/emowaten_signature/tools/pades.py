@@ -651,31 +651,32 @@ def _signature_status(sig, material, require_revocation, fetch_timeout, moment):
     outside), the revocation status must be known: from the embedded data, else
     fetched from the certificates' distribution points (``fetch_timeout`` seconds per
     request), else the status of a check that ignored revocation is returned with
-    ``"unchecked"``, which is never reported as valid."""
+    ``"unchecked"``, which is never reported as valid. Nothing is fetched for a
+    certificate that does not chain up to the trust anchors with what the document
+    holds: an uploaded file does not make the server call the addresses it names."""
     if not require_revocation:
-        return validate_pdf_signature(
-            sig, material.context("soft-fail", None, moment)
-        ), ""
+        soft = material.context("soft-fail", None, moment)
+        return validate_pdf_signature(sig, soft), ""
     status = validate_pdf_signature(sig, material.context("hard-fail", None, moment))
-    source = "embedded"
-    if not status.trusted and not status.revoked and fetch_timeout:
-        status = validate_pdf_signature(
-            sig, material.context("hard-fail", fetch_timeout, moment)
-        )
-        source = "fetched"
-    if not status.trusted and not status.revoked:
-        # certificates expired since: the long-term validation with the document
-        # time-stamps may still prove the signature valid when it was made
-        if sig.reader.embedded_timestamp_signatures:
-            long_term = _long_term_status(sig, material, moment)
-            if long_term is not None:
-                return long_term, "long_term"
-        unchecked = validate_pdf_signature(
-            sig, material.context("soft-fail", None, moment)
-        )
-        if unchecked.trusted:
-            return unchecked, "unchecked"
-    return status, source
+    if status.trusted or status.revoked:
+        return status, "embedded"
+    unchecked = validate_pdf_signature(sig, material.context("soft-fail", None, moment))
+    if unchecked.trusted:
+        # a trusted chain whose revocation status the document does not hold
+        if fetch_timeout:
+            fetched = validate_pdf_signature(
+                sig, material.context("hard-fail", fetch_timeout, moment)
+            )
+            if fetched.trusted or fetched.revoked:
+                return fetched, "fetched"
+        return unchecked, "unchecked"
+    # certificates expired since: the long-term validation with the document
+    # time-stamps may still prove the signature valid when it was made
+    if sig.reader.embedded_timestamp_signatures:
+        long_term = _long_term_status(sig, material, moment)
+        if long_term is not None:
+            return long_term, "long_term"
+    return status, "embedded"
 
 
 def _verdict(status, source):
