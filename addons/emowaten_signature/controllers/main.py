@@ -12,7 +12,14 @@ MAX_UPLOAD = 20 * 1024 * 1024
 class EmowatenSignatureController(http.Controller):
     # ------------------------------------------------------------ verification
     def _emowaten_render(
-        self, report=None, log=None, token=None, error=None, uploaded=False
+        self,
+        report=None,
+        log=None,
+        token=None,
+        error=None,
+        uploaded=False,
+        verdict=None,
+        status=200,
     ):
         return request.render(
             "emowaten_signature.verify_page",
@@ -22,7 +29,14 @@ class EmowatenSignatureController(http.Controller):
                 "token": token,
                 "error": error,
                 "uploaded": uploaded,
+                "verdict": verdict,
+                "revoked_later": bool(report)
+                and any(
+                    sig.revoked and not sig.revoked_when_signed
+                    for sig in report.signatures
+                ),
             },
+            status=status,
         )
 
     def _emowaten_find_log(self, **domain_kw):
@@ -31,6 +45,27 @@ class EmowatenSignatureController(http.Controller):
             (k, "=", v) for k, v in domain_kw.items()
         ]
         return Log.search(domain, limit=1)
+
+    def _emowaten_upload_log(self, pdf, report):
+        """The signature entry of an uploaded file: the very file we stored, else the
+        answer whose verification code names one of its signatures (a copy that was
+        later extended, e.g. with an archive time-stamp)."""
+        log = self._emowaten_find_log(hash_after=pades.sha256_hex(pdf))
+        for sig in report.signatures:
+            if log:
+                break
+            match = re.fullmatch(r"eMowaten-([0-9A-Z]+)", sig.field_name or "")
+            if match:
+                log = self._emowaten_find_log(verification_token=match.group(1))
+        return log or None
+
+    def _emowaten_verdict(self, report, log, uploaded):
+        """The page's bottom line: pyhanko's verdict of the signatures, and whether the
+        file is an answer signed by e-Mowaten at all."""
+        verdict = report.verdict
+        if verdict == "valid" and uploaded and not log:
+            return "not_emowaten"
+        return verdict
 
     @http.route(
         "/emowaten/verify",
@@ -64,10 +99,14 @@ class EmowatenSignatureController(http.Controller):
         report = (
             request.env["emowaten.signature.service"].sudo()._emowaten_validate(pdf)
         )
+        verdict = self._emowaten_verdict(report, log, uploaded=False)
         if pades.sha256_hex(pdf) != log.hash_after:
+            # the stored copy is not the one that was signed and logged
             report.valid = False
-            report.error = "stored_copy_changed"
-        return self._emowaten_render(report=report, log=log, token=token)
+            verdict = "modified"
+        return self._emowaten_render(
+            report=report, log=log, token=token, verdict=verdict
+        )
 
     @http.route(
         "/emowaten/verify/upload",
@@ -79,15 +118,22 @@ class EmowatenSignatureController(http.Controller):
     )
     def verify_upload(self, document=None, **kw):
         if document is None or not getattr(document, "read", None):
-            return self._emowaten_render(error="no_file")
+            return self._emowaten_render(error="no_file", status=400)
         pdf = document.read(MAX_UPLOAD + 1)
+        if not pdf:
+            return self._emowaten_render(error="no_file", status=400)
         if len(pdf) > MAX_UPLOAD:
-            return self._emowaten_render(error="too_large")
+            return self._emowaten_render(error="too_large", status=413)
         report = (
             request.env["emowaten.signature.service"].sudo()._emowaten_validate(pdf)
         )
-        log = self._emowaten_find_log(hash_after=pades.sha256_hex(pdf))
-        return self._emowaten_render(report=report, log=log or None, uploaded=True)
+        log = self._emowaten_upload_log(pdf, report)
+        return self._emowaten_render(
+            report=report,
+            log=log,
+            uploaded=True,
+            verdict=self._emowaten_verdict(report, log, uploaded=True),
+        )
 
     # -------------------------------------------------------- signing agent API
     @http.route(

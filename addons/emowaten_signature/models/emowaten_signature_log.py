@@ -31,6 +31,22 @@ REFUSALS = [
     ("key_not_found", "Key not found on the token"),
     ("invalid_result", "Produced signature does not validate"),
 ]
+# pyhanko's verdict on the signed document (tools.pades.VERDICTS)
+VERDICTS = [
+    ("valid", "Intact and trusted"),
+    ("not_checked", "Revocation not checked"),
+    ("untrusted", "Untrusted signer"),
+    ("revoked", "Certificate revoked"),
+    ("modified", "Modified after signing"),
+]
+# pyhanko's ModificationLevel of what follows the signed revision
+MODIFICATION_LEVELS = [
+    ("NONE", "None: the signature covers the whole file"),
+    ("LTA_UPDATES", "Signature maintenance only (LTA_UPDATES)"),
+    ("FORM_FILLING", "Signing and form filling (FORM_FILLING)"),
+    ("ANNOTATIONS", "Annotations (ANNOTATIONS)"),
+    ("OTHER", "Other changes (OTHER)"),
+]
 
 
 class EmowatenSignatureLog(models.Model):
@@ -72,9 +88,25 @@ class EmowatenSignatureLog(models.Model):
     cert_fingerprint = fields.Char(string="Certificate Fingerprint", readonly=True)
     flow = fields.Selection(FLOWS, readonly=True)
     level = fields.Selection(
-        [("B-B", "PAdES B-B"), ("B-T", "PAdES B-T"), ("B-LT", "PAdES B-LT")],
+        [
+            ("B-B", "PAdES B-B"),
+            ("B-T", "PAdES B-T"),
+            ("B-LT", "PAdES B-LT"),
+            ("B-LTA", "PAdES B-LTA"),
+        ],
         string="PAdES Level",
         readonly=True,
+    )
+    validation_verdict = fields.Selection(
+        VERDICTS,
+        readonly=True,
+        help="What pyhanko's validation of the signed document concluded.",
+    )
+    modification_level = fields.Selection(
+        MODIFICATION_LEVELS,
+        readonly=True,
+        help="pyhanko's analysis of the revisions written after the signature "
+        "(the document security store, the document time-stamp).",
     )
     hash_before = fields.Char(string="SHA-256 Before", readonly=True)
     hash_after = fields.Char(string="SHA-256 After", readonly=True, index=True)

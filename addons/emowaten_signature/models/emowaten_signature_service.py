@@ -295,7 +295,11 @@ class EmowatenSignatureService(models.AbstractModel):
         return tuple(lines)
 
     def _emowaten_sign_options(self, answer, certificate, authority, token):
-        lt_context = None
+        """pyhanko's options for this answer. With "embed revocation" and the
+        certificate's CRL, pyhanko embeds the validation data itself (B-LT) and, with
+        a time-stamping authority, the document time-stamp (B-LTA); without, B-T (TSA)
+        or B-B."""
+        context = None
         crls = certificate._emowaten_crl_list()
         # revocation data is embedded only when it is current (a certificate
         # allowed to sign unchecked has none to embed)
@@ -304,13 +308,12 @@ class EmowatenSignatureService(models.AbstractModel):
             and certificate.revocation_state == "good"
             and self._emowaten_flag("embed_revocation", True)
         ):
-            # the time-stamping authority's revocation data is embedded too: it is
-            # fetched from its own distribution points
-            lt_context = pades.validation_context(
-                self._emowaten_trust_roots(),
-                crls=crls,
-                revocation_mode="hard-fail",
-                allow_fetching=True,
+            try:
+                timeout = float(self._emowaten_param("crl_timeout", 5) or 5)
+            except ValueError:
+                timeout = 5.0
+            context = pades.long_term_context(
+                self._emowaten_trust_roots(), crls=crls, fetch_timeout=timeout
             )
         return pades.SignOptions(
             field_name=f"eMowaten-{token}",
@@ -324,21 +327,35 @@ class EmowatenSignatureService(models.AbstractModel):
                 url=self._emowaten_verify_url(token),
             ),
             tsa_url=self._emowaten_param("tsa_url", "") or "",
-            lt_context=lt_context,
+            validation_context=context,
         )
 
     # ----------------------------------------------------------- validation
     @api.model
     def _emowaten_validate(self, pdf_bytes, own_output=False, roots=None):
         """pyhanko validation against the trust anchors (``roots``: those already
-        read, so that no query is made). ``own_output``: the document was produced by
-        this very call (revisions written by us), so the revision analysis is skipped;
-        documents from outside (verification page) always get it. Revocation data
-        comes from the document itself (B-LT) or is not required."""
+        read, so that no query is made), always with the revision analysis.
+        ``own_output``: the document was produced by this very call, with a
+        certificate checked just before (revocation included): embedded revocation
+        data is used when present but not required. Documents from outside
+        (verification page) must have a known revocation status: embedded, else
+        fetched from the certificates' distribution points within the configured
+        timeout, else the verdict is "could not be checked"."""
         if roots is None:
             roots = self._emowaten_trust_roots()
+        timeout = None
+        if not own_output:
+            try:
+                timeout = float(self._emowaten_param("crl_timeout", 5) or 5)
+            except ValueError:
+                timeout = 5.0
         with pades.quiet_validation():
-            return pades.validate_pdf(pdf_bytes, roots, skip_diff=own_output)
+            return pades.validate_pdf(
+                pdf_bytes,
+                roots,
+                require_revocation=not own_output,
+                fetch_timeout=timeout,
+            )
 
     def _emowaten_complete(
         self,
@@ -357,7 +374,9 @@ class EmowatenSignatureService(models.AbstractModel):
             report = self._emowaten_validate(signed_pdf, own_output=True)
         if not report.valid:
             raise self._emowaten_refusal("invalid_result", doc=answer.display_name)
-        level = "B-LT" if opts.lt_context else ("B-T" if opts.tsa_url else "B-B")
+        # the validator's own verdict, revision analysis included
+        sig = report.signatures[-1]
+        level = opts.level
         # the e-mail carrying the signed letter is written in the citizen's language,
         # not in the signatory's
         answer.with_context(
@@ -374,7 +393,9 @@ class EmowatenSignatureService(models.AbstractModel):
                 "verification_token": token,
                 "signed_attachment_id": answer.signed_attachment_id.id,
                 "batch_ref": batch_ref,
-                "message": report.signatures[-1].summary,
+                "validation_verdict": sig.verdict,
+                "modification_level": sig.modification or False,
+                "message": sig.summary,
             }
         )
 

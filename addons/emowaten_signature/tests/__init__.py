@@ -11,3 +11,4 @@ from . import test_views
 from . import test_auditlog
 from . import test_public_input
 from . import test_revocation
+from . import test_long_term

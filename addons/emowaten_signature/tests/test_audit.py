@@ -37,3 +37,26 @@ class TestAudit(EmowatenSignatureCase):
         self.assertFalse(
             Log.with_user(self.user_other).search([("answer_id", "=", answer.id)])
         )
+
+    def test_log_records_the_validators_verdict(self):
+        """The entry holds pyhanko's verdict with its revision analysis: the DSS (and
+        document time-stamp) written after the signature are signature maintenance,
+        not "ILLEGAL_MODIFICATIONS"."""
+        answer = self._answer()
+        log = self._sign(answer, self.cert_rsa)["logs"]
+        self.assertIn(log.level, ("B-LT", "B-LTA"))
+        self.assertEqual(log.validation_verdict, "valid")
+        self.assertIn(log.modification_level, ("LTA_UPDATES", "FORM_FILLING"))
+        self.assertNotIn("ILLEGAL", log.message)
+        self.assertIn("ACCEPTABLE_MODIFICATIONS", log.message)
+        # without TSA nor revocation data: one revision, which the signature covers
+        self.env["ir.config_parameter"].set_param("emowaten_signature.tsa_url", "")
+        self.env["ir.config_parameter"].set_param(
+            "emowaten_signature.embed_revocation", "0"
+        )
+        answer = self._answer()
+        log = self._sign(answer, self.cert_rsa)["logs"]
+        self.assertEqual(log.level, "B-B")
+        self.assertEqual(log.validation_verdict, "valid")
+        self.assertEqual(log.modification_level, "NONE")
+        self.assertIn("UNTOUCHED", log.message)

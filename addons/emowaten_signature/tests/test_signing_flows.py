@@ -21,8 +21,8 @@ AGENT = os.path.join(
 @tagged("post_install", "-at_install")
 class TestSigningFlows(EmowatenSignatureCase):
     def test_flow_server_pkcs11_b_lt(self):
-        """Flow a: the key stays on the server's token; B-LT (time-stamp + CRL in
-        DSS)."""
+        """Flow a: the key stays on the server's token; B-LTA (time-stamp, CRL in
+        DSS, document time-stamp)."""
         answer = self._answer()
         result = self._sign(answer, self.cert_rsa)
         self.assertFalse(result["refused"])
@@ -30,7 +30,7 @@ class TestSigningFlows(EmowatenSignatureCase):
         self.assertEqual(answer.signatory_id, self.user_sign)
         log = result["logs"]
         self.assertEqual(log.event, "signed")
-        self.assertEqual(log.level, "B-LT")
+        self.assertEqual(log.level, "B-LTA")
         self.assertEqual(log.cert_serial, self.cert_rsa.serial)
         pdf = self._signed_pdf(answer)
         self.assertEqual(log.hash_after, pades.sha256_hex(pdf))

@@ -1,13 +1,36 @@
 import base64
+import io
 import json
 import subprocess
 import sys
+from unittest.mock import patch
+
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
 from odoo.tests import HttpCase, tagged
 
+from ..controllers import main as controllers
+from ..tools import pades
 from ..tools.softhsm import SOFTHSM_LIB
-from .common import PIN, EmowatenSignatureCase
+from ..tools.testpki import TestPKI
+from .common import PIN, EmowatenSignatureCase, make_pdf
 from .test_signing_flows import AGENT
+
+
+def rewrite_first_page(pdf, text=b"FORGED"):
+    """An incremental update after the signature that replaces the content of the
+    first page (what a forger who keeps the signature would do)."""
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    page = writer.root["/Pages"]["/Kids"][0].get_object()
+    content = generic.StreamObject(
+        stream_data=b"BT /F1 24 Tf 72 700 Td (" + text + b") Tj ET"
+    )
+    page["/Contents"] = writer.add_object(content)
+    writer.update_container(page)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 @tagged("post_install", "-at_install")
@@ -44,20 +67,123 @@ class TestVerification(EmowatenSignatureCase, HttpCase):
         response = self.url_open("/emowaten/verify/DOESNOTEXIST")
         self.assertIn("No signed document has this verification code", response.text)
 
+    def _verdict(self, response):
+        self.assertEqual(response.status_code, 200, response.text[:300])
+        return response.text.split('data-verdict="')[1].split('"')[0]
+
+    def _sign_outside(self, issued, tsa=True):
+        """A letter signed with pyhanko directly, as a forger or another body would:
+        no e-Mowaten check, no embedded revocation data."""
+        signer = pades.pkcs12_signer(issued.pkcs12("x"), "x")
+        opts = pades.SignOptions(tsa_url=self.services.tsa_url if tsa else "")
+        return pades.sign_pdf(make_pdf(), signer, opts)
+
     def test_upload_intact_and_tampered(self):
         response = self._upload(self.pdf)
         self.assertIn('data-valid="1"', response.text)
+        self.assertEqual(self._verdict(response), "valid")
         self.assertIn(self.answer.request_id.name, response.text)
         # one byte changed inside the signed range
         pos = self.pdf.find(b"/Type /Page")
         tampered = self.pdf[:pos] + b"/Type /Pagf" + self.pdf[pos + 11 :]
-        self.assertIn('data-valid="0"', self._upload(tampered).text)
+        response = self._upload(tampered)
+        self.assertIn('data-valid="0"', response.text)
+        self.assertEqual(self._verdict(response), "modified")
         # truncated file
-        self.assertIn(
-            'data-valid="0"', self._upload(self.pdf[: len(self.pdf) // 2]).text
-        )
+        response = self._upload(self.pdf[: len(self.pdf) // 2])
+        self.assertIn('data-valid="0"', response.text)
+        self.assertEqual(self._verdict(response), "unreadable")
         # not a PDF at all
-        self.assertIn('data-valid="0"', self._upload(b"hello").text)
+        response = self._upload(b"hello")
+        self.assertIn('data-valid="0"', response.text)
+        self.assertEqual(self._verdict(response), "unreadable")
+        # a PDF without any signature
+        self.assertEqual(self._verdict(self._upload(make_pdf())), "no_signature")
+
+    def test_page_rewritten_by_incremental_update(self):
+        """A page replaced in an incremental update after the signature: the signed
+        revision is intact and trusted, but pyhanko's revision analysis finds a
+        change that is not signature maintenance."""
+        forged = rewrite_first_page(self.pdf)
+        with pades.quiet_validation():
+            report = pades.validate_pdf(forged, [self.pki.root.cert_der])
+        self.assertTrue(report.signatures[0].intact)
+        self.assertEqual(report.signatures[0].modification, "OTHER")
+        response = self._upload(forged)
+        self.assertEqual(self._verdict(response), "modified")
+        self.assertIn('data-valid="0"', response.text)
+        self.assertIn("Modified after signing", response.text)
+        self.assertNotIn("Intact and trusted", response.text)
+
+    def test_untrusted_root_with_the_same_name(self):
+        """A root of the same name as our test CA, but another key."""
+        impostor = TestPKI(crl_url=self.services.crl_url)
+        self.assertEqual(impostor.root.cert.subject, self.pki.root.cert.subject)
+        pdf = self._sign_outside(impostor.issue("Mohamed Ben Ali"))
+        # count what the page asks the CRL server the certificate names
+        calls = []
+        provider = self.services.crl_provider
+        self.services.crl_provider = lambda: calls.append(1) or provider()
+        self.addCleanup(setattr, self.services, "crl_provider", provider)
+        response = self._upload(pdf)
+        self.assertEqual(self._verdict(response), "untrusted")
+        self.assertIn("Untrusted signer", response.text)
+        # a certificate that does not chain up to our anchors makes the server
+        # fetch nothing: an uploaded file does not choose the addresses we call
+        self.assertFalse(calls)
+
+    def test_revoked_certificate_without_embedded_data(self):
+        """Revoked before signing, signed without embedded revocation data: the page
+        fetches the CRL from the certificate's distribution point (the local CRL
+        server) and finds the revocation."""
+        issued = self.pki.issue("Revoked Signer")
+        self.pki.revoke(issued.cert)
+        pdf = self._sign_outside(issued)
+        with pades.quiet_validation():
+            self.assertFalse(
+                pades.validate_pdf(pdf, [self.pki.root.cert_der]).signatures[0].has_dss
+            )
+        response = self._upload(pdf)
+        self.assertEqual(self._verdict(response), "revoked")
+        self.assertIn("Revoked at signing time", response.text)
+        self.assertIn("Revoked Signer", response.text)
+
+    def test_revocation_fetched_else_not_checked(self):
+        """No embedded revocation data: fetched when the CRL server answers, "could
+        not be checked" (never "valid") when it does not."""
+        pdf = self._sign_outside(self.pki.issue("Outside Signer"))
+        # trusted, revocation fetched, but not an answer signed by e-Mowaten
+        self.assertEqual(self._verdict(self._upload(pdf)), "not_emowaten")
+        provider = self.services.crl_provider
+        self.services.crl_provider = None
+        self.addCleanup(setattr, self.services, "crl_provider", provider)
+        response = self._upload(pdf)
+        self.assertEqual(self._verdict(response), "not_checked")
+        self.assertIn('data-valid="0"', response.text)
+        self.assertIn("could not be checked", response.text)
+        # the signed answer itself carries its revocation data: still valid
+        self.assertEqual(self._verdict(self._upload(self.pdf)), "valid")
+
+    def test_signer_shown_not_the_issuer(self):
+        response = self.url_open(f"/emowaten/verify/{self.token}")
+        self.assertIn("Mohamed Ben Ali", response.text)
+        self.assertRegex(response.text, "Signer(&#39;|')s certificate")
+        self.assertIn(self.cert_rsa.serial, response.text)
+        # the signer's subject, in its own cell; the issuer on its own line
+        self.assertIn("Common Name: Mohamed Ben Ali", response.text)
+        self.assertIn("Issued by:", response.text)
+
+    def test_bad_upload_is_a_4xx_page(self):
+        self.authenticate(None, None)
+        page = self.url_open("/emowaten/verify")
+        csrf = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+        response = self.url_open("/emowaten/verify/upload", data={"csrf_token": csrf})
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("Choose the PDF file to verify", response.text)
+        with patch.object(controllers, "MAX_UPLOAD", 100):
+            response = self._upload(self.pdf)
+        self.assertEqual(response.status_code, 413)
+        self.assertIn("The file is too large", response.text)
 
     def test_agent_over_http(self):
         """The real agent talks to the server over HTTP with the job's URL."""
@@ -107,3 +233,24 @@ class TestVerification(EmowatenSignatureCase, HttpCase):
         from .common import shared  # noqa: PLC0415
 
         return shared()["token"].env
+
+    def test_verdicts_translated(self):
+        """The verdicts and the error pages in Arabic and French."""
+        for code in ("ar_001", "fr_FR"):
+            self.env["res.lang"]._activate_lang(code)
+        self.env["ir.module.module"]._load_module_terms(
+            ["emowaten_signature"], ["ar_001", "fr_FR"], overwrite=True
+        )
+        response = self.url_open(f"/fr/emowaten/verify/{self.token}")
+        self.assertIn("Signature valide.", response.text)
+        self.assertIn("Certificat du signataire", response.text)
+        response = self.url_open(f"/ar/emowaten/verify/{self.token}")
+        self.assertIn("إمضاء صحيح.", response.text)
+        self.authenticate(None, None)
+        page = self.url_open("/fr/emowaten/verify")
+        csrf = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+        response = self.url_open(
+            "/fr/emowaten/verify/upload", data={"csrf_token": csrf}
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("Choisissez le fichier PDF à vérifier.", response.text)

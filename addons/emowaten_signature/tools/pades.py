@@ -4,6 +4,7 @@ two-step (interrupted) flow of the workstation agent. No Odoo import here."""
 import asyncio
 import collections
 import contextlib
+import datetime
 import hashlib
 import io
 import logging
@@ -20,12 +21,34 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
+from pyhanko.sign.ades.report import AdESPassed
+from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.signers.pdf_byterange import PreparedByteRangeDigest
-from pyhanko.sign.signers.pdf_signer import PdfTBSDocument
+from pyhanko.sign.signers.pdf_signer import (
+    PdfTBSDocument,
+    PostSignInstructions,
+    PreSignValidationStatus,
+)
 from pyhanko.sign.timestamps import HTTPTimeStamper
-from pyhanko.sign.validation import add_validation_info, validate_pdf_signature
-from pyhanko_certvalidator import ValidationContext
-from pyhanko_certvalidator.registry import SimpleCertificateStore
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.ades import ades_lta_validation
+from pyhanko.sign.validation.dss import DocumentSecurityStore
+from pyhanko.sign.validation.policy_decl import (
+    PdfSignatureValidationSpec,
+    RevinfoOnlineFetchingRule,
+    RevocationInfoGatheringSpec,
+    SignatureValidationSpec,
+)
+from pyhanko_certvalidator import CertificateValidator, ValidationContext
+from pyhanko_certvalidator.context import CertValidationPolicySpec
+from pyhanko_certvalidator.fetchers.requests_fetchers import RequestsFetcherBackend
+from pyhanko_certvalidator.ltv.types import ValidationTimingInfo
+from pyhanko_certvalidator.policy_decl import (
+    CertRevTrustPolicy,
+    RevocationCheckingPolicy,
+    RevocationCheckingRule,
+)
+from pyhanko_certvalidator.registry import SimpleCertificateStore, SimpleTrustManager
 
 from .stamp import BilingualStampStyle
 
@@ -61,8 +84,17 @@ class SignOptions:
     name: str = ""
     stamp: StampSpec | None = None
     tsa_url: str = ""
-    # B-LT: a validation context with the trust anchors and CRLs to embed in the DSS
-    lt_context: ValidationContext | None = None
+    # long-term: the validation context (trust anchors, known CRLs, fetching) from
+    # which pyhanko gathers the chains and revocation data it embeds in the DSS (B-LT);
+    # with a TSA, pyhanko adds the document time-stamp too (B-LTA)
+    validation_context: ValidationContext | None = None
+
+    @property
+    def level(self):
+        """The PAdES level these options produce."""
+        if self.validation_context is not None:
+            return "B-LTA" if self.tsa_url else "B-LT"
+        return "B-T" if self.tsa_url else "B-B"
 
 
 def sha256_hex(data):
@@ -86,13 +118,33 @@ def validation_context(
     other_certs=(),
     allow_fetching=False,
     revocation_mode="soft-fail",
+    fetch_timeout=None,
 ):
+    kwargs = {}
+    if allow_fetching and fetch_timeout:
+        kwargs["fetcher_backend"] = RequestsFetcherBackend(
+            per_request_timeout=fetch_timeout
+        )
     return ValidationContext(
         trust_roots=[to_asn1(c) for c in trust_roots],
         other_certs=[to_asn1(c) for c in other_certs],
         crls=[asn1_crl.CertificateList.load(c) for c in crls],
         allow_fetching=allow_fetching,
         revocation_mode=revocation_mode,
+        **kwargs,
+    )
+
+
+def long_term_context(trust_roots, crls=(), fetch_timeout=5):
+    """The validation context a long-term signature is made with: the revocation
+    data of the signer's and the TSA's chains is required (it is what the DSS keeps);
+    the CRLs already known are used, what is missing is fetched."""
+    return validation_context(
+        trust_roots,
+        crls=crls,
+        allow_fetching=True,
+        revocation_mode="hard-fail",
+        fetch_timeout=fetch_timeout,
     )
 
 
@@ -127,7 +179,11 @@ def _stamp_style(opts):
     )
 
 
-def _meta(opts):
+def _meta(opts, long_term=True):
+    """pyhanko's signature metadata; with ``long_term`` (and a validation context in
+    ``opts``) pyhanko itself embeds the validation data (B-LT) and, with a TSA, the
+    document time-stamp (B-LTA)."""
+    embed = long_term and opts.validation_context is not None
     return signers.PdfSignatureMetadata(
         field_name=opts.field_name,
         md_algorithm=MD,
@@ -135,23 +191,14 @@ def _meta(opts):
         reason=opts.reason or None,
         location=opts.location or None,
         name=opts.name or None,
+        embed_validation_info=embed,
+        use_pades_lta=embed and bool(opts.tsa_url),
+        validation_context=opts.validation_context if embed else None,
     )
 
 
 def _timestamper(opts):
     return HTTPTimeStamper(opts.tsa_url, timeout=15) if opts.tsa_url else None
-
-
-def _add_lt(pdf_bytes, opts):
-    """B-LT: append a DSS with the chain and the revocation data of the signature."""
-    if opts.lt_context is None:
-        return pdf_bytes
-    reader = PdfFileReader(io.BytesIO(pdf_bytes), strict=False)
-    sig = [
-        s for s in reader.embedded_regular_signatures if s.field_name == opts.field_name
-    ]
-    out = add_validation_info(sig[-1], opts.lt_context, output=io.BytesIO())
-    return out.getvalue()
 
 
 def sign_pdf(pdf_bytes, signer, opts):
@@ -166,7 +213,7 @@ def sign_pdf(pdf_bytes, signer, opts):
     )
     try:
         out = pdf_signer.sign_pdf(writer, output=io.BytesIO())
-        return _add_lt(out.getvalue(), opts)
+        return out.getvalue()
     except PadesError:
         raise
     except Exception as exc:  # pylint: disable=broad-except
@@ -330,8 +377,10 @@ def prepare_external(pdf_bytes, signing_cert, chain, opts):
         signature_value=_signature_placeholder(cert),
     )
     writer = _writer(pdf_bytes)
+    # the validation data is gathered when the signature is embedded (it does not
+    # change what the token signs: PAdES keeps it out of the signed attributes)
     pdf_signer = signers.PdfSigner(
-        _meta(opts),
+        _meta(opts, long_term=False),
         ext,
         stamp_style=_stamp_style(opts),
         new_field_spec=_field_spec(writer, opts),
@@ -373,9 +422,44 @@ def verify_raw_signature(signing_cert, data, signature):
     return True
 
 
+async def _post_sign_instructions(ext, opts):
+    """pyhanko's post-signing instructions of the long-term levels, for a signature
+    made outside (the workstation agent): the validation paths of the signer and of
+    the TSA, collected the way pyhanko's signer does before a signature, so that
+    ``PdfTBSDocument.async_finish_signing`` writes the same DSS (B-LT) and document
+    time-stamp (B-LTA) as the one-step flow."""
+    vc = opts.validation_context
+    if vc is None:
+        return None
+    validator = CertificateValidator(
+        ext.signing_cert,
+        intermediate_certs=ext.cert_registry,
+        validation_context=vc,
+    )
+    signer_path = await validator.async_validate_usage({"non_repudiation"})
+    paths = [signer_path]
+    timestamper = _timestamper(opts)
+    ts_paths = None
+    if timestamper is not None:
+        ts_paths = [path async for path in timestamper.validation_paths(vc)]
+        paths += ts_paths
+    return PostSignInstructions(
+        validation_info=PreSignValidationStatus(
+            signer_path=signer_path,
+            validation_paths=paths,
+            ts_validation_paths=ts_paths,
+            ocsps_to_embed=vc.ocsps,
+            crls_to_embed=vc.crls,
+        ),
+        timestamper=timestamper,
+        timestamp_md_algorithm=MD,
+    )
+
+
 def finish_external(prepared, signature_value, signing_cert, chain, opts):
     """Second half: embed the signature the token made over ``tbs_digest``; adds the
-    signature time-stamp (B-T) and the DSS (B-LT) when configured."""
+    signature time-stamp (B-T), the DSS (B-LT) and the document time-stamp (B-LTA)
+    as configured, through pyhanko's post-signing instructions."""
     attrs_der = bytes.fromhex(prepared["signed_attrs"])
     if not verify_raw_signature(signing_cert, attrs_der, signature_value):
         raise PadesError("signature_mismatch")
@@ -397,21 +481,50 @@ def finish_external(prepared, signature_value, signing_cert, chain, opts):
         sig_cms = await ext.async_sign_prescribed_attributes(
             MD, signed_attrs, timestamper=_timestamper(opts)
         )
-        await PdfTBSDocument.async_finish_signing(output, prep_digest, sig_cms)
+        await PdfTBSDocument.async_finish_signing(
+            output,
+            prep_digest,
+            sig_cms,
+            post_sign_instr=await _post_sign_instructions(ext, opts),
+            validation_context=opts.validation_context,
+        )
 
     try:
         asyncio.run(_run())
-        return _add_lt(output.getvalue(), opts)
+        return output.getvalue()
     except Exception as exc:  # pylint: disable=broad-except
         raise PadesError("sign_failed", str(exc) or exc.__class__.__name__) from exc
+
+
+# verdicts of a signature, from the best to the worst: the report of a document is the
+# worst verdict of its signatures
+VERDICTS = (
+    "valid",
+    "not_checked",
+    "untrusted",
+    "revoked",
+    "modified",
+    "no_signature",
+    "unreadable",
+)
 
 
 @dataclass
 class SignatureReport:
     valid: bool
     field_name: str = ""
+    verdict: str = ""
     intact: bool = False
     trusted: bool = False
+    revoked: bool = False
+    revocation_date: object = None
+    # where the revocation status came from: "embedded" (the document's DSS or the
+    # CRLs given), "fetched" (downloaded now), "unchecked" (none could be had), ""
+    # (not required)
+    revocation_source: str = ""
+    # the signature stays valid after its certificates expired: pyhanko's PAdES
+    # long-term (AdES-LTA) validation with the document time-stamps and the DSS
+    long_term: bool = False
     signer_name: str = ""
     signer_subject: str = ""
     issuer: str = ""
@@ -422,7 +535,28 @@ class SignatureReport:
     modification: str = ""
     summary: str = ""
     has_dss: bool = False
+    has_doc_timestamp: bool = False
     cert_der: bytes = b""
+
+    @property
+    def revoked_when_signed(self):
+        """The certificate was revoked at the time of signing (or no time is proven)."""
+        when = self.timestamp_time or self.signing_time
+        if not self.revocation_date:
+            return False
+        try:
+            return when is None or self.revocation_date <= when
+        except TypeError:  # a naive /M time
+            return True
+
+    @property
+    def level(self):
+        """The PAdES level the document reaches for this signature."""
+        if self.has_doc_timestamp and self.has_dss and self.timestamp_time:
+            return "B-LTA"
+        if self.has_dss:
+            return "B-LT"
+        return "B-T" if self.timestamp_time else "B-B"
 
 
 @dataclass
@@ -431,33 +565,182 @@ class ValidationReport:
     signatures: list = field(default_factory=list)
     error: str = ""
 
+    @property
+    def verdict(self):
+        if self.error:
+            return self.error if self.error in VERDICTS else "unreadable"
+        worst = max((VERDICTS.index(s.verdict) for s in self.signatures), default=0)
+        return VERDICTS[worst]
 
-def validate_pdf(pdf_bytes, trust_roots, crls=(), other_certs=(), skip_diff=False):
-    """Validate every signature of a PDF against ``trust_roots``. Any exception (a
-    truncated or garbled file, a broken CMS) makes the document invalid.
-    ``skip_diff`` skips the analysis of later revisions: only for a document this
-    process has just produced itself, never for one received from outside."""
+
+@dataclass
+class _Material:
+    """What a validation context is built from: the trust roots, the certificates and
+    revocation data given by the caller plus those of the document's DSS."""
+
+    roots: list
+    certs: list
+    crls: list
+    ocsps: list
+
+    def context(self, mode, fetch_timeout=None, moment=None):
+        kwargs = {
+            "trust_roots": self.roots,
+            "other_certs": self.certs,
+            "crls": self.crls,
+            "ocsps": self.ocsps,
+            "revocation_mode": mode,
+            "allow_fetching": bool(fetch_timeout),
+            "moment": moment,
+        }
+        if fetch_timeout:
+            kwargs["fetcher_backend"] = RequestsFetcherBackend(
+                per_request_timeout=fetch_timeout
+            )
+        return ValidationContext(**kwargs)
+
+
+def _material(reader, trust_roots, crls, other_certs):
+    material = _Material(
+        roots=[to_asn1(c) for c in trust_roots],
+        certs=[to_asn1(c) for c in other_certs],
+        crls=[asn1_crl.CertificateList.load(c) for c in crls],
+        ocsps=[],
+    )
+    if "/DSS" in reader.root:
+        dss = DocumentSecurityStore.read_dss(reader)
+        material.certs += list(dss.load_certs())
+        embedded = dss.as_validation_context({"trust_roots": material.roots})
+        material.crls += embedded.crls
+        material.ocsps += embedded.ocsps
+    return material
+
+
+def _long_term_status(sig, material, moment):
+    """pyhanko's PAdES-LTA validation (ETSI EN 319 102-1, 5.6.3) with the document's
+    own data only: the status when it passes, else None."""
+    spec = PdfSignatureValidationSpec(
+        SignatureValidationSpec(
+            cert_validation_policy=CertValidationPolicySpec(
+                trust_manager=SimpleTrustManager.build(trust_roots=material.roots),
+                revinfo_policy=CertRevTrustPolicy(
+                    RevocationCheckingPolicy(
+                        RevocationCheckingRule.CRL_OR_OCSP_REQUIRED,
+                        RevocationCheckingRule.CRL_OR_OCSP_REQUIRED,
+                    )
+                ),
+            ),
+            revinfo_gathering_policy=RevocationInfoGatheringSpec(
+                online_fetching_rule=RevinfoOnlineFetchingRule.LOCAL_ONLY
+            ),
+        )
+    )
+    moment = moment or datetime.datetime.now(datetime.UTC)
+    timing = ValidationTimingInfo(moment, moment, False)
+    result = asyncio.run(ades_lta_validation(sig, spec, timing_info=timing))
+    if result.ades_subindic == AdESPassed.OK and result.api_status is not None:
+        return result.api_status
+    return None
+
+
+def _signature_status(sig, material, require_revocation, fetch_timeout, moment):
+    """pyhanko's status of one signature, and where its revocation status came from.
+
+    Without ``require_revocation`` (our own output, whose certificate was checked just
+    before signing) revocation data is used when present. With it (documents from
+    outside), the revocation status must be known: from the embedded data, else
+    fetched from the certificates' distribution points (``fetch_timeout`` seconds per
+    request), else the status of a check that ignored revocation is returned with
+    ``"unchecked"``, which is never reported as valid. Nothing is fetched for a
+    certificate that does not chain up to the trust anchors with what the document
+    holds: an uploaded file does not make the server call the addresses it names."""
+    if not require_revocation:
+        soft = material.context("soft-fail", None, moment)
+        return validate_pdf_signature(sig, soft), ""
+    status = validate_pdf_signature(sig, material.context("hard-fail", None, moment))
+    if status.trusted or status.revoked:
+        return status, "embedded"
+    unchecked = validate_pdf_signature(sig, material.context("soft-fail", None, moment))
+    if unchecked.trusted:
+        # a trusted chain whose revocation status the document does not hold
+        if fetch_timeout:
+            fetched = validate_pdf_signature(
+                sig, material.context("hard-fail", fetch_timeout, moment)
+            )
+            if fetched.trusted or fetched.revoked:
+                return fetched, "fetched"
+        return unchecked, "unchecked"
+    # certificates expired since: the long-term validation with the document
+    # time-stamps may still prove the signature valid when it was made
+    if sig.reader.embedded_timestamp_signatures:
+        long_term = _long_term_status(sig, material, moment)
+        if long_term is not None:
+            return long_term, "long_term"
+    return status, "embedded"
+
+
+def _verdict(status, source):
+    if not status.intact or not status.valid:
+        return "modified"
+    if (
+        status.modification_level == ModificationLevel.OTHER
+        or status.docmdp_ok is False
+    ):
+        return "modified"
+    if status.revoked:
+        return "revoked"
+    if not status.trusted:
+        return "untrusted"
+    if source == "unchecked":
+        return "not_checked"
+    return "valid" if status.bottom_line else "untrusted"
+
+
+def validate_pdf(
+    pdf_bytes,
+    trust_roots,
+    crls=(),
+    other_certs=(),
+    require_revocation=False,
+    fetch_timeout=None,
+    validation_time=None,
+):
+    """Validate every signature of a PDF against ``trust_roots``, with pyhanko's
+    revision analysis (a later revision that changes the content makes the signature
+    "modified"). Any exception (a truncated or garbled file, a broken CMS) makes the
+    document invalid. ``require_revocation``: see ``_signature_status``;
+    ``validation_time``: validate as at that moment (default now)."""
     try:
         reader = PdfFileReader(io.BytesIO(pdf_bytes), strict=False)
         sigs = list(reader.embedded_regular_signatures)
         has_dss = "/DSS" in reader.root
-    except Exception as exc:  # pylint: disable=broad-except
-        return ValidationReport(False, error=str(exc) or exc.__class__.__name__)
+        has_doc_ts = bool(reader.embedded_timestamp_signatures)
+        material = _material(reader, trust_roots, crls, other_certs)
+    except Exception:  # pylint: disable=broad-except
+        return ValidationReport(False, error="unreadable")
     if not sigs:
         return ValidationReport(False, error="no_signature")
     reports = []
     for sig in sigs:
         try:
-            vc = validation_context(trust_roots, crls=crls, other_certs=other_certs)
-            status = validate_pdf_signature(sig, vc, skip_diff=skip_diff)
+            status, source = _signature_status(
+                sig, material, require_revocation, fetch_timeout, validation_time
+            )
+            verdict = _verdict(status, source)
             cert = status.signing_cert
             ts = status.timestamp_validity
+            revocation = status.revocation_details
             reports.append(
                 SignatureReport(
-                    valid=bool(status.bottom_line),
+                    valid=verdict == "valid",
                     field_name=sig.field_name,
+                    verdict=verdict,
                     intact=bool(status.intact),
                     trusted=bool(status.trusted),
+                    revoked=bool(revocation),
+                    revocation_date=revocation.revocation_date if revocation else None,
+                    revocation_source=("embedded" if source == "long_term" else source),
+                    long_term=source == "long_term",
                     signer_name=cert.subject.native.get("common_name", ""),
                     signer_subject=cert.subject.human_friendly,
                     issuer=cert.issuer.human_friendly,
@@ -472,13 +755,17 @@ def validate_pdf(pdf_bytes, trust_roots, crls=(), other_certs=(), skip_diff=Fals
                     ),
                     summary=status.summary(),
                     has_dss=has_dss,
+                    has_doc_timestamp=has_doc_ts,
                     cert_der=cert.dump(),
                 )
             )
         except Exception as exc:  # pylint: disable=broad-except
             reports.append(
                 SignatureReport(
-                    valid=False, field_name=sig.field_name, summary=str(exc)
+                    valid=False,
+                    field_name=sig.field_name,
+                    verdict="modified",
+                    summary=str(exc) or exc.__class__.__name__,
                 )
             )
     return ValidationReport(all(r.valid for r in reports), reports)
