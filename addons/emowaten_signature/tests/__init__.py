@@ -10,3 +10,5 @@ from . import test_demo_token
 from . import test_views
 from . import test_auditlog
 from . import test_public_input
+from . import test_signing_dialog
+from . import test_agent_package
