@@ -327,3 +327,20 @@ class TestSigningDialog(EmowatenSignatureCase):
             "Vous n'êtes pas signataire habilité de Governorate of Sigville",
             str(caught.exception),
         )
+        # and the reasons of the certificates that cannot sign
+        self.user_sign.lang = "fr_FR"
+        now = self._now()
+        expired, _issued = self._pki_certificate(
+            self.user_sign,
+            not_before=now - datetime.timedelta(days=800),
+            not_after=now - datetime.timedelta(days=1),
+        )
+        wizard = self._wizard(self._answer()).with_context(lang="fr_FR")
+        self.assertIn(
+            f"{expired.name} a expiré le {expired.not_after.strftime('%d/%m/%Y')}",
+            wizard.certificate_notes_html,
+        )
+        self.assertIn(
+            "Certificats avec lesquels vous ne pouvez pas signer",
+            wizard.certificate_notes_html,
+        )
