@@ -177,8 +177,10 @@ class EmowatenSignatureAgentController(http.Controller):
         base = _base_url()
         job = env["emowaten.signature.job"]
         if job_id and str(job_id).isdigit():
-            # the signatory's own jobs only (record rule); another id shows none
-            job = job.search([("id", "=", int(job_id))], limit=1)
+            # the user's own jobs only: the pairing code is the signatory's
+            job = job.search(
+                [("id", "=", int(job_id)), ("user_id", "=", env.uid)], limit=1
+            )
         cert = job.certificate_id or env["emowaten.signature.certificate"].search(
             [("user_id", "=", env.uid), ("flow", "=", "workstation")],
             order="not_after desc",
