@@ -30,6 +30,7 @@
         "views/emowaten_answer_views.xml",
         "views/res_config_settings_views.xml",
         "views/emowaten_signature_templates.xml",
+        "views/emowaten_signature_agent_templates.xml",
         "wizard/emowaten_signature_sign_wizard_views.xml",
         "views/emowaten_signature_menus.xml",
     ],

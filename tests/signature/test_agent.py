@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 ADDON = Path(__file__).resolve().parents[2] / "addons" / "emowaten_signature"
-AGENT = ADDON / "agent" / "emowaten_sign_agent.py"
+# the agent's package, run as a path (python .../emowaten_sign_agent)
+AGENT = ADDON / "agent" / "emowaten_sign_agent"
 sys.path.insert(0, str(ADDON))
 
 pades = pytest.importorskip("tools.pades")
@@ -64,6 +65,8 @@ def run_agent(tmp_path, token, job, pin):
             "agent-key",
             "--pin-env",
             "AGENT_PIN",
+            "--lang",
+            "en",
         ],
         env=dict(token.env, AGENT_PIN=pin),
         capture_output=True,
@@ -115,7 +118,8 @@ def test_agent_refuses_other_certificate(tmp_path, token_and_cert):
     )
     proc, answer = run_agent(tmp_path, token, job_for(prepared, other), PIN)
     assert proc.returncode == 2
-    assert answer["error"] == "token"
+    assert answer["error"] == "wrong_certificate"
+    assert "another certificate" in proc.stderr
 
 
 def test_signature_over_other_digest_is_rejected(token_and_cert):

@@ -4,6 +4,9 @@ import secrets
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools import agentpkg
+from .emowaten_signature_service import TOKEN_REFUSALS
+
 
 class EmowatenSignatureJob(models.Model):
     """A batch prepared for the workstation signing agent: the server keeps the
@@ -55,26 +58,33 @@ class EmowatenSignatureJob(models.Model):
     line_ids = fields.One2many("emowaten.signature.job.line", "job_id", readonly=True)
     agent_url = fields.Char(compute="_compute_agent_url")
     agent_command = fields.Text(compute="_compute_agent_url")
+    agent_guide_url = fields.Char(
+        string="Installation Guide", compute="_compute_agent_url"
+    )
     result = fields.Text(readonly=True)
 
     def _compute_agent_url(self):
-        base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
+        base = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("web.base.url", "")
+            .rstrip("/")
+        )
         for job in self:
-            job.agent_url = "{}/emowaten/signature/agent/{}".format(
-                base.rstrip("/"),
-                job.access_token,
-            )
+            token = job.sudo().access_token
+            job.agent_url = f"{base}/emowaten/signature/agent/{token}"
+            job.agent_guide_url = f"{agentpkg.GUIDE_ROUTE}?job={job.id}"
             cert = job.certificate_id
-            job.agent_command = (
-                "python3 emowaten_sign_agent.py --url '{}' --module '{}' "
-                "--token-label '{}' "
-                "--key-label '{}'{}".format(
-                    job.agent_url,
-                    cert.pkcs11_module or "",
-                    cert.token_label or "",
-                    cert.key_label or "",
-                    " --raw" if cert.use_raw_mechanism else "",
-                )
+            lang = (job.user_id.lang or "").split("_")[0]
+            # the server's address and the job's pairing code filled in
+            job.agent_command = agentpkg.command(
+                base,
+                token,
+                cert.pkcs11_module,
+                cert.token_label,
+                cert.key_label,
+                lang=lang if lang in ("ar", "fr") else None,
+                raw=cert.use_raw_mechanism,
             )
 
     @api.model
@@ -111,9 +121,17 @@ class EmowatenSignatureJob(models.Model):
         service = job.env["emowaten.signature.service"]
         results = []
         if payload.get("error"):
+            code = str(payload["error"])
+            cert = self.certificate_id
             refusal = service._emowaten_refusal(
-                "bad_pin" if payload["error"] == "bad_pin" else "token_error",
-                detail=str(payload.get("detail") or payload["error"])[:200],
+                code if code in TOKEN_REFUSALS else "token_error",
+                detail=str(payload.get("detail") or code)[:200],
+                # the agent's token, on the signatory's computer
+                where="workstation",
+                module=cert.pkcs11_module or "",
+                token=cert.token_label or "",
+                key=cert.key_label or "",
+                found=str(payload.get("detail") or "")[:200],
             )
             service._emowaten_log_refusal(
                 self.line_ids.answer_id, self.certificate_id, refusal, self.name

@@ -145,7 +145,13 @@ class EmowatenSignatureService(models.AbstractModel):
         return SignatureRefusal(code, message)
 
     def _emowaten_token_message(self, code, params):
-        """The message for a refusal of the token itself (``TOKEN_REFUSALS``)."""
+        """The message for a refusal of the token itself (``TOKEN_REFUSALS``).
+        ``params["where"] == "workstation"``: the token of the signing agent, on the
+        signatory's computer (what to do differs from a token on the server)."""
+        if params.get("where") == "workstation":
+            message = self._emowaten_agent_token_message(code, params)
+            if message:
+                return message
         if code == "bad_pin":
             return self.env._(
                 "Wrong PIN or passphrase: the token refused to sign. Type the PIN "
@@ -188,6 +194,42 @@ class EmowatenSignatureService(models.AbstractModel):
                 key=params.get("key", ""),
             )
         return self.env._("The token refused to sign.")
+
+    def _emowaten_agent_token_message(self, code, params):
+        """The workstation flow's message for ``code``, or None (then the server's
+        message applies as it is)."""
+        again = self.env._(
+            "Then press Sign in the signing dialog for a new command and run it."
+        )
+        if code == "bad_pin":
+            message = self.env._(
+                "Wrong PIN: the token on your computer refused to sign, and nothing "
+                "was signed."
+            )
+        elif code == "token_absent":
+            message = self.env._(
+                "The signing agent found no token plugged into your computer. Plug "
+                "your USB token in."
+            )
+        elif code == "token_library":
+            message = self.env._(
+                "The signing agent could not load the token software (PKCS#11 "
+                "library %(module)s) on your computer. Install your token's driver, "
+                "or ask your administrator to correct the library of your "
+                "certificate.",
+                module=params.get("module", ""),
+            )
+        elif code == "token_not_found":
+            message = self.env._(
+                "The token %(token)s is not plugged into your computer (tokens "
+                "found: %(found)s). Plug in the right token, or ask your "
+                "administrator to correct the token label of your certificate.",
+                token=params.get("token", ""),
+                found=params.get("found", "") or "-",
+            )
+        else:
+            return None
+        return f"{message} {again}"
 
     # ---------------------------------------------------------- parameters
     def _emowaten_param(self, key, default=None):
@@ -252,18 +294,21 @@ class EmowatenSignatureService(models.AbstractModel):
         return True
 
     def _emowaten_check_answer(self, answer, user, date):
-        if answer.state != "to_sign":
-            raise self._emowaten_refusal("not_to_sign", doc=answer.display_name)
+        # the authority first, read as superuser: the answer of a body the user does
+        # not sign for may not be readable by him, and he is told why he cannot sign
+        # it rather than given an access error
         authority = self.env["emowaten.signature.authority"]._emowaten_find(
-            user, answer.body_id, date
+            user, answer.sudo().body_id, date
         )
         if not authority:
             raise self._emowaten_refusal(
                 "not_authorised",
                 user=user.name,
-                body=answer.body_id.display_name,
+                body=answer.sudo().body_id.display_name,
                 date=fields.Date.to_string(date),
             )
+        if answer.state != "to_sign":
+            raise self._emowaten_refusal("not_to_sign", doc=answer.display_name)
         if not answer._emowaten_letter_unchanged():
             raise self._emowaten_refusal("document_changed", doc=answer.display_name)
         return authority

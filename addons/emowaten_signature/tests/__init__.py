@@ -12,3 +12,5 @@ from . import test_auditlog
 from . import test_public_input
 from . import test_revocation
 from . import test_long_term
+from . import test_signing_dialog
+from . import test_agent_package

@@ -13,8 +13,9 @@ from ..tools import pades
 from ..tools.softhsm import SOFTHSM_LIB
 from .common import PIN, EmowatenSignatureCase
 
+# the agent's package, run as a path (python .../emowaten_sign_agent)
 AGENT = os.path.join(
-    os.path.dirname(os.path.dirname(__file__)), "agent", "emowaten_sign_agent.py"
+    os.path.dirname(os.path.dirname(__file__)), "agent", "emowaten_sign_agent"
 )
 
 

@@ -2,8 +2,10 @@ from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date
 
 from ..models.emowaten_signature_certificate import SIGNING_STATES
+from ..tools import agentpkg
 
 
 class EmowatenSignatureSignWizard(models.TransientModel):
@@ -13,11 +15,29 @@ class EmowatenSignatureSignWizard(models.TransientModel):
     _description = "Sign Answers"
 
     answer_ids = fields.Many2many("emowaten.answer")
+    # only the certificates that may sign are offered; the others are listed in
+    # certificate_notes_html with the reason
     certificate_id = fields.Many2one(
         "emowaten.signature.certificate",
-        domain="[('user_id', '=', uid)]",
+        domain=f"[('user_id', '=', uid), ('state', 'in', {list(SIGNING_STATES)!r})]",
     )
     flow = fields.Selection(related="certificate_id.flow")
+    certificate_notes_html = fields.Html(
+        string="Certificates You Cannot Use",
+        compute="_compute_certificate_notes_html",
+        sanitize=True,
+    )
+    has_usable_certificate = fields.Boolean(
+        string="Has a Usable Certificate", compute="_compute_certificate_notes_html"
+    )
+    # answers of the selection the user may not sign (other bodies): left out
+    left_out_html = fields.Html(string="Left Out", readonly=True, sanitize=True)
+    # workstation flow: where to get the signing agent, and the job's outcome
+    agent_links_html = fields.Html(
+        string="Signing Agent", compute="_compute_agent_links_html"
+    )
+    job_state = fields.Selection(related="job_id.state")
+    job_result = fields.Text(related="job_id.result")
     # Like Odoo's own password wizards: kept in the transient row only until the
     # action reads it, then blanked before anything else runs.
     pin = fields.Char(string="PIN / Passphrase", copy=False)
@@ -41,19 +61,159 @@ class EmowatenSignatureSignWizard(models.TransientModel):
     batch_ref = fields.Char(string="Batch", readonly=True)
 
     @api.model
+    def _emowaten_usable_certificates(self):
+        """The current user's active certificates that may sign now, latest first."""
+        now = fields.Datetime.now()
+        return (
+            self.env["emowaten.signature.certificate"]
+            .search(
+                [("user_id", "=", self.env.uid), ("state", "in", SIGNING_STATES)],
+                order="not_after desc",
+            )
+            .filtered(
+                lambda c: (not c.not_before or c.not_before <= now)
+                and (not c.not_after or now <= c.not_after)
+            )
+        )
+
+    def _emowaten_unusable_reason(self, cert):
+        """Why ``cert`` cannot sign, in a line the signatory can act on."""
+        now = fields.Datetime.now()
+        name = cert.name or cert.serial or ""
+        if cert.state == "expired" or (cert.not_after and cert.not_after < now):
+            return self.env._(
+                "%(cert)s expired on %(date)s: ask ANCE/TunTrust for a new "
+                "certificate.",
+                cert=name,
+                date=format_date(self.env, cert.not_after),
+            )
+        if cert.state == "not_yet_valid" or (cert.not_before and now < cert.not_before):
+            return self.env._(
+                "%(cert)s is valid only from %(date)s.",
+                cert=name,
+                date=format_date(self.env, cert.not_before),
+            )
+        if cert.state == "revoked":
+            return self.env._(
+                "%(cert)s has been revoked by its certification authority: ask "
+                "ANCE/TunTrust for a new certificate.",
+                cert=name,
+            )
+        if cert.state == "untrusted":
+            return self.env._(
+                "%(cert)s does not chain up to a registered trust anchor: ask your "
+                "administrator to register the authority that issued it.",
+                cert=name,
+            )
+        if cert.state == "not_checked":
+            return self.env._(
+                "The revocation status of %(cert)s could not be checked: ask your "
+                "administrator to check the certificate again (Check Now) once the "
+                "certification authority can be reached.",
+                cert=name,
+            )
+        return self.env._(
+            "%(cert)s has not been imported yet: import the certificate file or "
+            "read it from the token.",
+            cert=name,
+        )
+
+    @api.depends_context("uid")
+    def _compute_certificate_notes_html(self):
+        usable = self._emowaten_usable_certificates()
+        others = (
+            self.env["emowaten.signature.certificate"].search(
+                [("user_id", "=", self.env.uid)], order="not_after desc"
+            )
+            - usable
+        )
+        notes = Markup("")
+        if others:
+            notes = Markup("<p>%s</p><ul>%s</ul>") % (
+                self.env._("Certificates you cannot sign with:")
+                if usable
+                else self.env._("You have no certificate you can sign with:"),
+                Markup("").join(
+                    Markup("<li>%s</li>") % self._emowaten_unusable_reason(cert)
+                    for cert in others
+                ),
+            )
+        elif not usable:
+            notes = Markup("<p>%s</p>") % self.env._(
+                "You have no signature certificate: ask your administrator to "
+                "register yours."
+            )
+        for wizard in self:
+            wizard.certificate_notes_html = notes or False
+            wizard.has_usable_certificate = bool(usable)
+
+    @api.depends("job_id")
+    def _compute_agent_links_html(self):
+        version = agentpkg.version()
+        download = f"{agentpkg.DOWNLOAD_ROUTE}/{agentpkg.wheel_name()}"
+        for wizard in self:
+            job = f"&job={wizard.job_id.id}" if wizard.job_id else ""
+            wizard.agent_links_html = Markup(
+                '<p>%s <a href="%s" target="_blank">%s</a> · %s '
+                '<a href="%s" target="_blank">العربية</a> · '
+                '<a href="%s" target="_blank">Français</a></p>'
+            ) % (
+                self.env._("Signing agent, version %s:", version),
+                download,
+                agentpkg.wheel_name(),
+                self.env._("installation guide:"),
+                f"{agentpkg.GUIDE_ROUTE}?lang=ar{job}",
+                f"{agentpkg.GUIDE_ROUTE}?lang=fr{job}",
+            )
+
+    def _emowaten_not_authorised_message(self, bodies):
+        return self.env._(
+            "You are not an authorised signatory of %(body)s: its answers can only "
+            "be signed by the holder of a signing authority for it (titular, "
+            "delegation or interim).",
+            body=", ".join(b.display_name for b in bodies.sudo()),
+        )
+
+    @api.model
+    def _emowaten_signable(self, answers):
+        """Split ``answers`` into those the user may sign for their body today and
+        the bodies of the others (read as superuser: an answer of a body one is not
+        authorised for may not even be readable)."""
+        today = fields.Date.context_today(self)
+        Authority = self.env["emowaten.signature.authority"]
+        signable = answers.browse()
+        other_bodies = self.env["emowaten.body"]
+        for answer in answers.sudo():
+            if Authority._emowaten_find(self.env.user, answer.body_id, today):
+                signable |= answer
+            else:
+                other_bodies |= answer.body_id
+        return answers.browse(signable.ids), other_bodies
+
+    @api.model
     def _emowaten_open(self, answers):
+        signable, other_bodies = self._emowaten_signable(answers)
+        if not signable:
+            # Odoo's access error would otherwise answer (the answers of a body the
+            # user does not sign for are often not readable by him)
+            raise UserError(self._emowaten_not_authorised_message(other_bodies))
+        left_out = False
+        if other_bodies:
+            left_out = Markup('<p class="text-warning">%s %s</p>') % (
+                self.env._("%s answer(s) were left out.", len(answers) - len(signable)),
+                self._emowaten_not_authorised_message(other_bodies),
+            )
         # the latest certificate that may sign, a token's before a development
         # PKCS#12 file
-        certificate = (
-            self.env["emowaten.signature.certificate"]
-            .search([("user_id", "=", self.env.uid)], order="not_after desc")
-            .sorted(
-                lambda c: (c.state in SIGNING_STATES, c.flow != "pkcs12"),
-                reverse=True,
-            )[:1]
-        )
+        certificate = self._emowaten_usable_certificates().sorted(
+            lambda c: c.flow != "pkcs12", reverse=True
+        )[:1]
         wizard = self.create(
-            {"answer_ids": [(6, 0, answers.ids)], "certificate_id": certificate.id}
+            {
+                "answer_ids": [(6, 0, signable.ids)],
+                "certificate_id": certificate.id,
+                "left_out_html": left_out,
+            }
         )
         return wizard._emowaten_reopen()
 
@@ -100,7 +260,16 @@ class EmowatenSignatureSignWizard(models.TransientModel):
     def _emowaten_refusal_lines(self, refused):
         return Markup("").join(
             Markup('<p class="text-danger">%s: %s</p>')
-            % (answer.display_name or "", message)
+            % (
+                # an answer the user may not read is named by its body only
+                (
+                    answer.display_name
+                    if answer.has_access("read")
+                    else answer.sudo().body_id.display_name
+                )
+                or "",
+                message,
+            )
             for answer, _code, message in refused
         )
 
@@ -148,8 +317,25 @@ class EmowatenSignatureSignWizard(models.TransientModel):
         if not self.certificate_id:
             raise UserError(self.env._("Choose the certificate to sign with."))
         service = self.env["emowaten.signature.service"]
-        todo = self.remaining_ids if self.runs else self.answer_ids
+        # read as superuser: an answer the user may no longer read (his authority
+        # withdrawn since the dialog opened) must be refused with the reason, not
+        # silently dropped by the record rules
+        wizard = self.sudo()
+        todo = (wizard.remaining_ids if self.runs else wizard.answer_ids).with_env(
+            self.env
+        )
         if self.certificate_id.flow == "workstation":
+            # pressed again after a failed or expired job: a new job for the answers
+            # still waiting
+            todo = (
+                (wizard.remaining_ids or wizard.answer_ids)
+                .filtered(lambda a: a.state == "to_sign")
+                .with_env(self.env)
+            )
+            if not todo:
+                raise UserError(
+                    self.env._("These answers have been dealt with already.")
+                )
             job, refused = service._emowaten_prepare_job(todo, self.certificate_id)
             self.write(
                 {
@@ -197,7 +383,9 @@ class EmowatenSignatureSignWizard(models.TransientModel):
         else:
             why_remaining = "busy"
         signed_count = self.signed_count + len(result["signed"])
-        self.write(
+        # as superuser: the answers left may include one the user may not read
+        # (refused above), which Odoo would not let him link
+        self.sudo().write(
             {
                 "done": not remaining,
                 "remaining_ids": [(6, 0, remaining.ids)],
@@ -208,4 +396,17 @@ class EmowatenSignatureSignWizard(models.TransientModel):
                 ),
             }
         )
+        return self._emowaten_reopen()
+
+    def action_refresh(self):
+        """Workstation flow: show what the agent did with the job."""
+        self.ensure_one()
+        job = self.job_id
+        if job and job.state == "pending":
+            job._emowaten_from_token(job.sudo().access_token)  # expires it when due
+        if job and job.state == "done":
+            self.write({"done": True, "remaining_ids": [(5, 0, 0)]})
+        elif job and job.state in ("failed", "expired"):
+            waiting = self.sudo().answer_ids.filtered(lambda a: a.state == "to_sign")
+            self.sudo().write({"remaining_ids": [(6, 0, waiting.ids)]})
         return self._emowaten_reopen()
