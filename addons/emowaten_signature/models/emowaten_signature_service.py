@@ -418,6 +418,12 @@ class EmowatenSignatureService(models.AbstractModel):
         if report is None:
             report = self._emowaten_validate(signed_pdf, own_output=True)
         if not report.valid:
+            # what pyhanko said, for the administrator: the refusal only says "invalid"
+            _logger.info(
+                "Signed %s did not validate: %s",
+                answer.display_name,
+                report.error or [(s.verdict, s.summary) for s in report.signatures],
+            )
             raise self._emowaten_refusal("invalid_result", doc=answer.display_name)
         # the validator's own verdict, revision analysis included
         sig = report.signatures[-1]

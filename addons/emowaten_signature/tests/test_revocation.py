@@ -24,7 +24,9 @@ class TestRevocation(EmowatenSignatureCase):
         # a CA of its own, whose CRL server this test may stop
         self.crl_server = LocalServices().start()
         self.addCleanup(self._stop_server)
-        self.own_pki = TestPKI(crl_url=self.crl_server.crl_url)
+        self.own_pki = TestPKI(
+            crl_url=self.crl_server.crl_url, ca_name="e-Mowaten TEST Revocation CA"
+        )
         self.crl_server.crl_provider = self.own_pki.crl
         self.env["emowaten.signature.trust.anchor"].create(
             {
@@ -170,7 +172,7 @@ class TestRevocation(EmowatenSignatureCase):
         another CA, gives no revocation information."""
         cert, _issued = self._certificate()
         self._stop_server()
-        impostor = TestPKI()  # same CA name, another key
+        impostor = TestPKI(ca_name=self.own_pki.ca_name)  # same name, another key
         for crl in (impostor.crl(), self.pki.crl()):
             cert.sudo().write({"crl_data": base64.b64encode(crl)})
             cert.action_check()
@@ -247,7 +249,9 @@ class TestRevocation(EmowatenSignatureCase):
     def test_same_name_other_key_is_untrusted(self):
         """A certificate from a CA bearing the registered CA's name but another key
         does not chain (the old check compared issuer names first)."""
-        impostor = TestPKI(crl_url=self.crl_server.crl_url)
+        impostor = TestPKI(
+            crl_url=self.crl_server.crl_url, ca_name=self.own_pki.ca_name
+        )
         cert, _issued = self._certificate(pki=impostor)
         self.assertEqual(cert.state, "untrusted")
         self.assertFalse(cert.anchor_id)
@@ -262,3 +266,21 @@ class TestRevocation(EmowatenSignatureCase):
         result = self._sign(answer, cert)
         self.assertEqual([r[1] for r in result["refused"]], ["cert_bad_usage"])
         self.assertIn("non-repudiation", result["refused"][0][2])
+
+    def test_signing_dialog_offers_unchecked_only_when_allowed(self):
+        """The dialog offers what may sign: an unchecked certificate only with the
+        explicit setting; otherwise it is listed with the reason."""
+        cert, _issued = self._certificate()
+        self._stop_server()
+        outdated = self.own_pki.crl(
+            next_update_days=-1, last_update=utcnow() - datetime.timedelta(days=8)
+        )
+        cert.sudo().write({"crl_data": base64.b64encode(outdated)})
+        cert.action_check()
+        Wizard = self.env["emowaten.signature.sign.wizard"].with_user(self.user_sign)
+        wizard = Wizard.create({})
+        self.assertNotIn(cert, wizard.usable_certificate_ids)
+        self.assertIn(self.cert_rsa, wizard.usable_certificate_ids)
+        self.assertIn("could not be checked", wizard.certificate_notes_html)
+        self._allow_unchecked(True)
+        self.assertIn(cert, Wizard.create({}).usable_certificate_ids)

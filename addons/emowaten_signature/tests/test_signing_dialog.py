@@ -74,7 +74,11 @@ class TestSigningDialog(EmowatenSignatureCase):
     def _offered(self, wizard):
         """The certificates the dialog's selection offers (its field's domain)."""
         domain = safe_eval(
-            wizard._fields["certificate_id"].domain, {"uid": wizard.env.uid}
+            wizard._fields["certificate_id"].domain,
+            {
+                "uid": wizard.env.uid,
+                "usable_certificate_ids": wizard.usable_certificate_ids.ids,
+            },
         )
         return wizard.env["emowaten.signature.certificate"].search(domain)
 

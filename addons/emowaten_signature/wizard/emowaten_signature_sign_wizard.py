@@ -19,7 +19,11 @@ class EmowatenSignatureSignWizard(models.TransientModel):
     # certificate_notes_html with the reason
     certificate_id = fields.Many2one(
         "emowaten.signature.certificate",
-        domain=f"[('user_id', '=', uid), ('state', 'in', {list(SIGNING_STATES)!r})]",
+        domain="[('id', 'in', usable_certificate_ids)]",
+    )
+    usable_certificate_ids = fields.Many2many(
+        "emowaten.signature.certificate",
+        compute="_compute_certificate_notes_html",
     )
     flow = fields.Selection(related="certificate_id.flow")
     certificate_notes_html = fields.Html(
@@ -64,10 +68,17 @@ class EmowatenSignatureSignWizard(models.TransientModel):
     def _emowaten_usable_certificates(self):
         """The current user's active certificates that may sign now, latest first."""
         now = fields.Datetime.now()
+        states = set(SIGNING_STATES)
+        # revocation fails closed: an unchecked certificate is offered only when the
+        # administrator explicitly allows it
+        if not self.env["emowaten.signature.service"]._emowaten_flag(
+            "allow_unchecked_revocation"
+        ):
+            states.discard("not_checked")
         return (
             self.env["emowaten.signature.certificate"]
             .search(
-                [("user_id", "=", self.env.uid), ("state", "in", SIGNING_STATES)],
+                [("user_id", "=", self.env.uid), ("state", "in", list(states))],
                 order="not_after desc",
             )
             .filtered(
@@ -112,6 +123,12 @@ class EmowatenSignatureSignWizard(models.TransientModel):
                 "certification authority can be reached.",
                 cert=name,
             )
+        if cert.state == "bad_usage":
+            return self.env._(
+                "%(cert)s is not a signature certificate (no non-repudiation key "
+                "usage): import your signature certificate.",
+                cert=name,
+            )
         return self.env._(
             "%(cert)s has not been imported yet: import the certificate file or "
             "read it from the token.",
@@ -146,6 +163,7 @@ class EmowatenSignatureSignWizard(models.TransientModel):
         for wizard in self:
             wizard.certificate_notes_html = notes or False
             wizard.has_usable_certificate = bool(usable)
+            wizard.usable_certificate_ids = usable
 
     @api.depends("job_id")
     def _compute_agent_links_html(self):
