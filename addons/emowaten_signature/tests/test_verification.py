@@ -169,8 +169,10 @@ class TestVerification(EmowatenSignatureCase, HttpCase):
         self.assertIn("Mohamed Ben Ali", response.text)
         self.assertRegex(response.text, "Signer(&#39;|')s certificate")
         self.assertIn(self.cert_rsa.serial, response.text)
-        # the signer's subject, in its own cell; the issuer on its own line
-        self.assertIn("Common Name: Mohamed Ben Ali", response.text)
+        # the signer's subject, in its own cell, as its values (no English
+        # attribute labels on an Arabic page); the issuer on its own line
+        self.assertIn("Mohamed Ben Ali — e-Mowaten TEST — TN", response.text)
+        self.assertNotIn("Common Name", response.text)
         self.assertIn("Issued by:", response.text)
 
     def test_bad_upload_is_a_4xx_page(self):

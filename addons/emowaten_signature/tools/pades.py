@@ -679,6 +679,14 @@ def _signature_status(sig, material, require_revocation, fetch_timeout, moment):
     return status, "embedded"
 
 
+def _dn_text(name):
+    """A distinguished name as its values, in RFC 4514 order of importance (common
+    name, organisation, country...): asn1crypto's ``human_friendly`` labels them in
+    English ("Common Name: ..."), which would show on the Arabic page."""
+    values = [str(v) for _k, v in name.native.items() if isinstance(v, str)]
+    return " — ".join(reversed(values)) if values else name.human_friendly
+
+
 def _verdict(status, source):
     if not status.intact or not status.valid:
         return "modified"
@@ -742,8 +750,8 @@ def validate_pdf(
                     revocation_source=("embedded" if source == "long_term" else source),
                     long_term=source == "long_term",
                     signer_name=cert.subject.native.get("common_name", ""),
-                    signer_subject=cert.subject.human_friendly,
-                    issuer=cert.issuer.human_friendly,
+                    signer_subject=_dn_text(cert.subject),
+                    issuer=_dn_text(cert.issuer),
                     serial=f"{cert.serial_number:X}",
                     signing_time=status.signer_reported_dt,
                     timestamp_time=ts.timestamp if ts else None,
