@@ -58,13 +58,16 @@ emw_apt() {
         || emw_die "apt-get install failed for: ${missing[*]}"
 }
 
+# Debian's node and npm, unless the machine already has a Node.js with its npm.
+emw_npm() {
+    command -v npm >/dev/null && return 0
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >&2 \
+        || emw_die "apt-get install nodejs npm failed (needed for rtlcss and axe-core)"
+}
+
 emw_rtlcss() {
     command -v rtlcss >/dev/null && return 0
-    if ! command -v npm >/dev/null; then
-        # Debian's node and npm, unless the machine already has a Node.js with its npm.
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >&2 \
-            || emw_die "apt-get install nodejs npm failed (needed for rtlcss)"
-    fi
+    emw_npm
     emw_say "installing rtlcss $EMW_RTLCSS_VERSION (npm) for Odoo's right-to-left stylesheets"
     npm install -g --no-fund --no-audit "rtlcss@$EMW_RTLCSS_VERSION" >&2 \
         || emw_die "npm install -g rtlcss@$EMW_RTLCSS_VERSION failed"
@@ -75,7 +78,7 @@ emw_axe_core() {
     if [ -f "$pkg" ] && grep -q "\"version\": \"$EMW_AXE_VERSION\"" "$pkg"; then
         return 0
     fi
-    command -v npm >/dev/null || emw_rtlcss  # brings Debian's node and npm
+    emw_npm
     emw_say "installing axe-core $EMW_AXE_VERSION (npm) into $EMW_NODE_DIR for the accessibility tests"
     mkdir -p "$EMW_NODE_DIR" || emw_die "could not create $EMW_NODE_DIR"
     npm install --prefix "$EMW_NODE_DIR" --no-save --no-package-lock --no-fund --no-audit \
