@@ -1,8 +1,9 @@
 /* Accessibility audit run by tests/test_accessibility.py in Odoo's test browser.
  *
- * Not an asset: the test reads this file and evaluates it in the page, with __PAGES__,
- * __AXE_URL__ and __AXE_TAGS__ replaced. Each page is opened in a frame that covers the
- * whole window (so the page is laid out at the window's size: desktop or phone), its
+ * Not an asset: the test reads this file and evaluates it in the page, with the list
+ * of pages, the address of axe-core and the WCAG tags filled in. Each page is opened
+ * in a frame that covers the whole window (so the page is laid out at the window's
+ * size: desktop or phone), its
  * form optionally filled and submitted (error messages are audited too), axe-core
  * injected into it and run. Every violation of every page is reported at the end, in
  * one console.error that fails the test; otherwise "test successful". */

@@ -154,6 +154,11 @@ class TestAccessibility(EmowatenPortalCase):
                 },
                 "expect": "a.btn[href='/emowaten/file']",
             },
+            {
+                "name": "my account (signed in)",
+                "url": f"{prefix}/my",
+                "expect": ".o_portal_my_home",
+            },
             {"name": "my request", "url": my_request, "expect": "#actions"},
             {
                 "name": "my request, withdrawal not confirmed",
@@ -240,6 +245,11 @@ class TestPageSemantics(EmowatenPortalCase):
             self._title(response), "Request not found: follow a request | e-Mowaten"
         )
         self.assertNotIn("<title>Odoo</title>", response.text)
+        self.authenticate("citizen_a", "citizen_a")
+        self.assertEqual(self._title(self.url_open("/fr/my")), "Mon compte | e-Mowaten")
+        self.assertEqual(
+            self._title(self.url_open("/fr/my/requests")), "Mes demandes | e-Mowaten"
+        )
 
     def test_login_language_from_the_address(self):
         for url in ("/fr/web/login", "/web/login?lang=fr"):
