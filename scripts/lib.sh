@@ -34,6 +34,12 @@ EMW_APT_PACKAGES=(
 # Odoo builds its right-to-left (Arabic) stylesheets with rtlcss, which Debian does not
 # package: it comes from the npm registry, pinned.
 EMW_RTLCSS_VERSION=4.3.0
+# The accessibility audit of the public pages (emowaten_portal's TestAccessibility) runs
+# axe-core in the test browser: from the npm registry, pinned, into a folder of the
+# machine (never into the checkout). The test reads EMOWATEN_AXE_JS and fails without it.
+EMW_AXE_VERSION=4.10.3
+EMW_NODE_DIR="$EMW_HOME/node"
+export EMOWATEN_AXE_JS="${EMOWATEN_AXE_JS:-$EMW_NODE_DIR/node_modules/axe-core/axe.min.js}"
 
 emw_apt() {
     local missing=()
@@ -52,16 +58,32 @@ emw_apt() {
         || emw_die "apt-get install failed for: ${missing[*]}"
 }
 
+# Debian's node and npm, unless the machine already has a Node.js with its npm.
+emw_npm() {
+    command -v npm >/dev/null && return 0
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >&2 \
+        || emw_die "apt-get install nodejs npm failed (needed for rtlcss and axe-core)"
+}
+
 emw_rtlcss() {
     command -v rtlcss >/dev/null && return 0
-    if ! command -v npm >/dev/null; then
-        # Debian's node and npm, unless the machine already has a Node.js with its npm.
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >&2 \
-            || emw_die "apt-get install nodejs npm failed (needed for rtlcss)"
-    fi
+    emw_npm
     emw_say "installing rtlcss $EMW_RTLCSS_VERSION (npm) for Odoo's right-to-left stylesheets"
     npm install -g --no-fund --no-audit "rtlcss@$EMW_RTLCSS_VERSION" >&2 \
         || emw_die "npm install -g rtlcss@$EMW_RTLCSS_VERSION failed"
+}
+
+emw_axe_core() {
+    local pkg="$EMW_NODE_DIR/node_modules/axe-core/package.json"
+    if [ -f "$pkg" ] && grep -q "\"version\": \"$EMW_AXE_VERSION\"" "$pkg"; then
+        return 0
+    fi
+    emw_npm
+    emw_say "installing axe-core $EMW_AXE_VERSION (npm) into $EMW_NODE_DIR for the accessibility tests"
+    mkdir -p "$EMW_NODE_DIR" || emw_die "could not create $EMW_NODE_DIR"
+    npm install --prefix "$EMW_NODE_DIR" --no-save --no-package-lock --no-fund --no-audit \
+        "axe-core@$EMW_AXE_VERSION" >&2 \
+        || emw_die "npm install axe-core@$EMW_AXE_VERSION failed"
 }
 
 # --- PostgreSQL ------------------------------------------------------------------------
@@ -245,6 +267,7 @@ emw_setup() {
     emw_find_odoo
     emw_apt
     emw_rtlcss
+    emw_axe_core
     emw_postgres
     emw_venv
     EMW_ADDONS_PATH="$(emw_addons_path)"

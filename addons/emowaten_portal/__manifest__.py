@@ -20,6 +20,7 @@
     "assets": {
         "web.assets_frontend": [
             "emowaten_portal/static/src/scss/emowaten_portal.scss",
+            "emowaten_portal/static/src/js/emowaten_portal_focus.js",
         ],
         "web.assets_tests": [
             "emowaten_portal/static/src/js/tours/*.js",

@@ -14,24 +14,35 @@ class EmowatenHome(Home):
     prefix and ignores the ``frontend_lang`` cookie that the portal pages set, so a
     French visitor got the login page in the public user's language (the database's
     default, Arabic). The language is taken, in this order, from a ``lang`` query
-    parameter (a code such as ``fr_FR`` or the URL code ``fr``), then from the
-    ``frontend_lang`` cookie; it must be an active language. A signed-in user keeps
-    their own language."""
+    parameter (a code such as ``fr_FR`` or the URL code ``fr``), then from a language
+    prefix of the address (``/fr/web/login``, as on the portal's pages), then from the
+    ``frontend_lang`` cookie; it must be an active language. A language chosen in the
+    address goes with the form (a hidden ``lang`` field), so that the page sent back
+    after a wrong password speaks it too. A signed-in user keeps their own
+    language."""
 
     def _emowaten_login_lang(self):
+        """(language code or None, whether it was chosen in the address)"""
         IrHttp = request.env["ir.http"]
         Lang = request.env["res.lang"]
-        for candidate in (
-            request.params.get("lang"),
-            request.cookies.get("frontend_lang"),
+        # the portal's routing strips a language prefix from the path it hands on;
+        # REQUEST_URI keeps the address as it was asked for
+        environ = request.httprequest.environ
+        uri = environ.get("REQUEST_URI") or request.httprequest.path or ""
+        segments = uri.split("?", 1)[0].split("/")
+        prefix = segments[1] if len(segments) > 3 and segments[2] == "web" else None
+        for candidate, in_url in (
+            (request.params.get("lang"), True),
+            (prefix, True),
+            (request.cookies.get("frontend_lang"), False),
         ):
             if not candidate or not isinstance(candidate, str):
                 continue
             code = Lang._get_data(url_code=candidate).code or candidate
             nearest = IrHttp.get_nearest_lang(code)
             if nearest:
-                return nearest
-        return None
+                return nearest, in_url
+        return None, False
 
     @http.route()
     def web_login(self, redirect=None, **kw):
@@ -54,7 +65,11 @@ class EmowatenHome(Home):
             # the visitor as web_login sees them (the public user), with their
             # language
             request.env["ir.http"]._auth_method_public()
-            lang = self._emowaten_login_lang()
+            lang, in_url = self._emowaten_login_lang()
             if lang and lang != request.env.lang:
                 request.update_context(lang=lang)
+            response = super().web_login(redirect=redirect, **kw)
+            if in_url and getattr(response, "is_qweb", False):
+                response.qcontext["emowaten_login_lang"] = lang
+            return response
         return super().web_login(redirect=redirect, **kw)

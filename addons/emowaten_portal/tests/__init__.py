@@ -8,3 +8,5 @@ from . import test_languages
 from . import test_journey_defects
 from . import test_public_input
 from . import test_login_malformed
+from . import test_accessibility
+from . import test_keyboard
