@@ -16,11 +16,13 @@
         "views/emowaten_portal_templates.xml",
         "views/emowaten_request_portal_templates.xml",
         "views/emowaten_statistics_templates.xml",
+        "views/emowaten_home_templates.xml",
     ],
     "assets": {
         "web.assets_frontend": [
             "emowaten_portal/static/src/scss/emowaten_portal.scss",
             "emowaten_portal/static/src/js/emowaten_portal_focus.js",
+            "emowaten_portal/static/src/js/emowaten_portal_copy.js",
         ],
         "web.assets_tests": [
             "emowaten_portal/static/src/js/tours/*.js",

@@ -4,7 +4,7 @@ from odoo import http
 from odoo.http import request
 
 from odoo.addons.web.controllers.home import Home
-from odoo.addons.web.controllers.utils import ensure_db
+from odoo.addons.web.controllers.utils import ensure_db, is_user_internal
 
 
 class EmowatenHome(Home):
@@ -43,6 +43,16 @@ class EmowatenHome(Home):
             if nearest:
                 return nearest, in_url
         return None, False
+
+    @http.route("/", type="http", auth="public", website=True, sitemap=False)
+    def index(self, s_action=None, db=None, **kw):
+        """The site's front door is the citizens' home (Odoo sent every visitor to
+        the staff login page); staff signed in go on to the back office."""
+        if request.session.uid and is_user_internal(request.session.uid):
+            return super().index(s_action=s_action, db=db, **kw)
+        return request.render(
+            "emowaten_portal.citizen_home", {"page_name": "home", "form": {}}
+        )
 
     @http.route()
     def web_login(self, redirect=None, **kw):

@@ -6,7 +6,7 @@ import re
 
 from odoo import http
 from odoo.exceptions import UserError, ValidationError
-from odoo.http import request
+from odoo.http import content_disposition, request
 from odoo.tools import email_normalize
 
 from odoo.addons.emowaten_base.tools.public_input import (
@@ -299,15 +299,58 @@ class EmowatenPortalPublic(http.Controller):
         request.session["emowaten_portal_filed_id"] = record.id
         return request.redirect("/emowaten/file/thanks")
 
+    def _emowaten_filed_record(self):
+        """The request this browser session just filed (its receipt), or None."""
+        record_id = request.session.get("emowaten_portal_filed_id")
+        return request.env["emowaten.request"].sudo().browse(record_id).exists()
+
     @http.route("/emowaten/file/thanks", type="http", auth="public", website=True)
     def emowaten_file_thanks(self, **kwargs):
-        record_id = request.session.get("emowaten_portal_filed_id")
-        record = request.env["emowaten.request"].sudo().browse(record_id).exists()
+        record = self._emowaten_filed_record()
         if not record:
             return request.redirect("/emowaten/file")
         return request.render(
             "emowaten_portal.intake_thanks",
-            {"record": record, "page_name": "emowaten_file"},
+            {
+                "record": record,
+                "page_name": "emowaten_file",
+                "qr_src": record._emowaten_qr_data_uri(
+                    record._emowaten_receipt_qr_url()
+                ),
+            },
+        )
+
+    @http.route(
+        "/emowaten/file/thanks/receipt",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        website=True,
+        sitemap=False,
+    )
+    def emowaten_file_receipt(self, **kwargs):
+        """The receipt (decree 93-982 art. 7) as the office prints it, with its QR
+        code, for the request this session filed only."""
+        record = self._emowaten_filed_record()
+        if not record:
+            return request.redirect("/emowaten/file")
+        pdf, _kind = (
+            request.env["ir.actions.report"]
+            .sudo()
+            # a PDF always: Odoo's test mode would give HTML otherwise
+            .with_context(lang=request.env.lang, force_report_rendering=True)
+            ._render_qweb_pdf(
+                "emowaten_petitions.action_report_request_receipt", record.ids
+            )
+        )
+        name = record.with_context(lang=request.env.lang)._get_report_base_filename()
+        return request.make_response(
+            pdf,
+            headers=[
+                ("Content-Type", "application/pdf"),
+                ("Content-Length", str(len(pdf))),
+                ("Content-Disposition", content_disposition(f"{name}.pdf")),
+            ],
         )
 
     # ------------------------------------------------------------------

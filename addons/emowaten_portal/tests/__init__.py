@@ -10,3 +10,4 @@ from . import test_public_input
 from . import test_login_malformed
 from . import test_accessibility
 from . import test_keyboard
+from . import test_front_door

@@ -83,6 +83,7 @@ class TestAccessibility(EmowatenPortalCase):
         login_url = f"/web/login?lang={lang}"
         my_request = f"{prefix}/my/requests/{self.request_a.id}"
         return [
+            {"name": "home", "url": f"{prefix}/", "expect": "#emw_home_code"},
             {"name": "filing form", "url": file_url, "expect": "#emw_subject"},
             {
                 "name": "filing form sent empty",
