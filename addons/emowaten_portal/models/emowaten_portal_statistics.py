@@ -138,12 +138,20 @@ class EmowatenPortalStatistics(models.AbstractModel):
         metrics = self._emowaten_metrics_sql()
         from_clause = self._emowaten_answer_join_sql()
         where = self._emowaten_base_where()
-        # per body: the competent body of each file (child files carry one body each)
+        # per body: the competent body of each file (child files carry one body
+        # each); a file the office answers itself, for its own body, counts for
+        # that body (it has no body and was split into no child files)
         cr.execute(
             SQL(
-                """SELECT r.body_id, %s %s
-                    WHERE %s AND r.body_id IS NOT NULL
-                 GROUP BY r.body_id""",
+                """SELECT coalesce(r.body_id, own.body_id) AS body_id, %s %s
+                     LEFT JOIN emowaten_office own
+                            ON r.body_id IS NULL AND own.id = r.office_id
+                    WHERE %s
+                      AND (r.body_id IS NOT NULL
+                           OR (r.parent_id IS NULL AND own.body_id IS NOT NULL
+                               AND NOT EXISTS (SELECT 1 FROM emowaten_request c
+                                                WHERE c.parent_id = r.id)))
+                 GROUP BY coalesce(r.body_id, own.body_id)""",
                 metrics,
                 from_clause,
                 where,

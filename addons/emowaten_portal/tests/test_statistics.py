@@ -68,9 +68,12 @@ class TestStatistics(EmowatenPortalCase):
         self.assertGreaterEqual(gov["answered"], 1)
         self.assertGreaterEqual(gov["implicit_refusals"], 1)
         body = self._row(stats["bodies"], self.body.code)
-        self.assertEqual(body["received"], 1)
-        self.assertEqual(body["answered"], 0)
-        self.assertIsNone(body["within_deadline_pct"])
+        # the child file routed to the body, and request A, which the office
+        # answered itself for its own body (issue 18: such files were missing);
+        # request B counts through its child only
+        self.assertEqual(body["received"], 2)
+        self.assertEqual(body["answered"], 1)
+        self.assertEqual(body["within_deadline_pct"], 100.0)
 
     def test_figures_exact(self):
         # only our office's requests in a clean governorate
@@ -160,7 +163,7 @@ class TestStatistics(EmowatenPortalCase):
         levels = {row["level"] for row in rows}
         self.assertEqual(levels, {"body", "governorate"})
         body = next(row for row in rows if row["code"] == self.body.code)
-        self.assertEqual(body["received"], "1")
+        self.assertEqual(body["received"], "2")
         self._assert_no_personal_data(response.text)
 
     def _assert_no_personal_data(self, text):
@@ -200,3 +203,34 @@ class TestStatistics(EmowatenPortalCase):
             self._row(after["bodies"], self.body.code)["received"],
             self._row(before["bodies"], self.body.code)["received"],
         )
+
+    def test_files_an_office_answers_for_its_own_body_count(self):
+        """A file the office answers itself (no body, no child files) counts for the
+        office's own body; a file split into child files counts through them only."""
+        before = self._row(
+            self.stats_model._emowaten_compute_statistics()["bodies"], self.body.code
+        )
+        Request = self.env["emowaten.request"].sudo()
+        common = {
+            "partner_id": self.user_a.partner_id.id,
+            "office_id": self.office.id,
+            "type_id": self.rtype.id,
+            "subject": "Answered by the office itself",
+            "state_id": self.governorate.id,
+            "state": "registered",
+        }
+        Request.create(dict(common, body_id=False))
+        parent = Request.create(dict(common, body_id=False, subject="Split"))
+        Request.create(
+            dict(common, parent_id=parent.id, body_id=self.body.id, subject="Split/1")
+        )
+        after = self._row(
+            self.stats_model._emowaten_compute_statistics()["bodies"], self.body.code
+        )
+        self.assertEqual(after["received"], before["received"] + 2)
+        self.env["ir.module.module"]._load_module_terms(
+            ["emowaten_portal"], ["fr_FR"], overwrite=True
+        )
+        page = self.url_open("/fr/emowaten/statistics")
+        self.assertIn("Refus implicites", page.text)
+        self.assertIn("tribunal administratif", page.text)
