@@ -147,25 +147,26 @@ class EmowatenRequestDeadlineEvent(models.Model):
                     "expired": True,
                 }
             )
+            told = {
+                "date": format_date(citizen.env, event.date_reply_deadline),
+                "motive": event.motive,
+                "ref": request.name or "",
+            }
             if request.type_id.info_expiry_action == "close":
                 request.write({"state": "closed", "closed_no_reply": True})
                 body = citizen.env._(
                     "No reply was received by %(date)s to our request for "
                     "%(motive)s: %(ref)s is closed without an answer. You may file "
                     "a new request with the information at any time.",
-                    date=format_date(citizen.env, event.date_reply_deadline),
-                    motive=event.motive,
-                    ref=request.name or "",
+                    **told,
                 )
             else:
                 body = citizen.env._(
                     "No reply was received by %(date)s to our request for "
                     "%(motive)s: the legal deadline of %(ref)s runs again; it is "
                     "now due on %(due)s.",
-                    date=format_date(citizen.env, event.date_reply_deadline),
-                    motive=event.motive,
-                    ref=request.name or "",
                     due=format_date(citizen.env, request.date_deadline),
+                    **told,
                 )
             citizen.message_post(
                 body=Markup("<p>%s</p>") % body,

@@ -68,16 +68,9 @@ class TestAccessibility(EmowatenPortalCase):
         return super().fetch_proxy(url)
 
     def _pages(self, lang, prefix):
-        valid = {
-            "type_id": str(self.rtype.id),
-            "subject": "Street lighting",
-            "description": "The streetlight is broken.",
-            "state_id": str(self.governorate.id),
-            "name": "Sami Ben Salah",
-            "cin": "04567890",
-            "email": "sami@example.com",
-            "consent": True,
-        }
+        # the filing form's valid values (those of the HTTP tests), the checkbox
+        # ticked
+        valid = dict(self._form_data(phone=None), consent=True)
         file_url = f"{prefix}/emowaten/file"
         track_url = f"{prefix}/emowaten/track"
         login_url = f"/web/login?lang={lang}"

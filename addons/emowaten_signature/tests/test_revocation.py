@@ -54,6 +54,18 @@ class TestRevocation(EmowatenSignatureCase):
         )
         return cert, issued
 
+    def _unchecked_certificate(self):
+        """A certificate whose CRL server is down and whose stored CRL is out of
+        date: no current revocation information."""
+        cert, _issued = self._certificate()
+        self._stop_server()
+        outdated = self.own_pki.crl(
+            next_update_days=-1, last_update=utcnow() - datetime.timedelta(days=8)
+        )
+        cert.sudo().write({"crl_data": base64.b64encode(outdated)})
+        cert.action_check()
+        return cert
+
     def _sign(self, answers, certificate, secret="secret", user=None):
         return super()._sign(answers, certificate, secret=secret, user=user)
 
@@ -123,13 +135,7 @@ class TestRevocation(EmowatenSignatureCase):
         """The server down and the stored CRL out of date: not checked, and signing
         is refused with the message saying why; the explicit setting allows it, and
         each such signature is logged and noted on the certificate."""
-        cert, _issued = self._certificate()
-        self._stop_server()
-        outdated = self.own_pki.crl(
-            next_update_days=-1, last_update=utcnow() - datetime.timedelta(days=8)
-        )
-        cert.sudo().write({"crl_data": base64.b64encode(outdated)})
-        cert.action_check()
+        cert = self._unchecked_certificate()
         self.assertEqual(cert.state, "not_checked")
         self.assertEqual(cert.revocation_state, "unknown")
         self.assertIn("crl_outdated", cert.revocation_detail)
@@ -270,13 +276,7 @@ class TestRevocation(EmowatenSignatureCase):
     def test_signing_dialog_offers_unchecked_only_when_allowed(self):
         """The dialog offers what may sign: an unchecked certificate only with the
         explicit setting; otherwise it is listed with the reason."""
-        cert, _issued = self._certificate()
-        self._stop_server()
-        outdated = self.own_pki.crl(
-            next_update_days=-1, last_update=utcnow() - datetime.timedelta(days=8)
-        )
-        cert.sudo().write({"crl_data": base64.b64encode(outdated)})
-        cert.action_check()
+        cert = self._unchecked_certificate()
         Wizard = self.env["emowaten.signature.sign.wizard"].with_user(self.user_sign)
         wizard = Wizard.create({})
         self.assertNotIn(cert, wizard.usable_certificate_ids)
